@@ -1,0 +1,121 @@
+//! `policy-cli eval`: print the normalized actions of a command or tool call.
+
+use std::io::Read as _;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use policy_core::{normalize, ShellOptions, ToolCall};
+
+/// Largest tool-call JSON read from a file or stdin.
+const MAX_JSON_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Output format.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    /// One line per action with its context.
+    Text,
+    /// The actions as JSON.
+    Json,
+}
+
+/// Arguments of `eval`.
+#[derive(Args)]
+pub struct EvalArgs {
+    /// The tool the command is given to (for a non-Bash tool, COMMAND is its main argument:
+    /// a path for Read/Write/Edit, a URL for WebFetch).
+    #[arg(long, default_value = "Bash")]
+    tool: String,
+    /// Working directory of the call (default: the current directory).
+    #[arg(long)]
+    cwd: Option<String>,
+    /// Home directory to assume (default: $HOME).
+    #[arg(long)]
+    home: Option<String>,
+    /// Read a tool call as JSON (Claude Code hook shape: tool_name, tool_input, cwd) from FILE, or `-` for stdin.
+    #[arg(long, value_name = "FILE")]
+    json: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// The command (words are joined with spaces).
+    command: Vec<String>,
+}
+
+fn read_limited(mut r: impl std::io::Read, what: &str) -> Result<String, String> {
+    let mut buf = Vec::new();
+    (&mut r)
+        .take(MAX_JSON_BYTES + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| format!("reading {what}: {e}"))?;
+    if buf.len() as u64 > MAX_JSON_BYTES {
+        return Err(format!("{what} is larger than {MAX_JSON_BYTES} bytes"));
+    }
+    String::from_utf8(buf).map_err(|e| {
+        format!(
+            "{what} is not valid UTF-8 (byte {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// Runs `eval`.
+pub fn run(args: &EvalArgs) -> Result<ExitCode, String> {
+    let mut opts = ShellOptions::from_process_env();
+    if let Some(h) = &args.home {
+        opts.env.insert("HOME".into(), h.clone());
+        if let Some(user) = h.rsplit('/').find(|s| !s.is_empty()) {
+            opts.user.get_or_insert_with(|| user.to_string());
+        }
+    }
+    if let Some(c) = &args.cwd {
+        opts.cwd = Some(c.clone());
+    }
+    let call = match &args.json {
+        Some(path) => {
+            let text = if path == "-" {
+                read_limited(std::io::stdin().lock(), "stdin")?
+            } else {
+                let f = std::fs::File::open(path).map_err(|e| format!("{path}: {e}"))?;
+                read_limited(f, path)?
+            };
+            ToolCall::from_json_str(&text)
+                .map_err(|e| format!("{}: {e}", if path == "-" { "stdin" } else { path }))?
+        }
+        None => {
+            if args.command.is_empty() {
+                return Err("nothing to evaluate: give a COMMAND or --json FILE".into());
+            }
+            let text = args.command.join(" ");
+            let input = match args.tool.as_str() {
+                "Bash" => serde_json::json!({ "command": text }),
+                "Read" | "Write" | "Edit" | "MultiEdit" => serde_json::json!({ "file_path": text }),
+                "NotebookEdit" => serde_json::json!({ "notebook_path": text }),
+                "Glob" | "Grep" => serde_json::json!({ "pattern": text }),
+                "WebFetch" => serde_json::json!({ "url": text }),
+                "WebSearch" => serde_json::json!({ "query": text }),
+                _ => serde_json::from_str(&text)
+                    .unwrap_or_else(|_| serde_json::json!({ "command": text })),
+            };
+            let mut call = ToolCall::new(args.tool.clone(), input);
+            call.cwd = opts.cwd.clone();
+            call
+        }
+    };
+    let actions = normalize(&call, &opts);
+    match args.format {
+        Format::Json => {
+            let out = serde_json::json!({ "tool": call.tool, "cwd": call.cwd.as_ref().or(opts.cwd.as_ref()), "actions": actions });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
+            );
+        }
+        Format::Text => {
+            println!("{} → {} action(s)", call.tool, actions.len());
+            for a in &actions {
+                println!("  {}", a.describe());
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

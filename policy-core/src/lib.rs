@@ -1,0 +1,47 @@
+//! # policy-core
+//!
+//! The engine behind agent-policy: it turns an AI agent's tool call into the
+//! list of things that will really happen, and (in later layers) decides
+//! whether the call may run.
+//!
+//! This crate is organised in layers, each in its own module:
+//!
+//! * [`call`]: the agent-neutral input, [`ToolCall`].
+//! * [`action`]: the normalized AST, [`Action`] — every simple command after
+//!   quote removal, expansion and unwrapping, plus file, network and code
+//!   execution effects.
+//! * [`shell`]: the Bash normalizer. It parses with tree-sitter-bash, walks the
+//!   tree *iteratively* (hostile nesting cannot overflow the stack), expands
+//!   words the way bash does (quotes, `$'..'`, braces, tilde, `$IFS`,
+//!   constant propagation of variables), unwraps wrappers (`sudo`, `env`,
+//!   `xargs`, `bash -c`, `eval`, `find -exec`, ...) from one data table and
+//!   follows decode-to-shell pipelines (`echo … | base64 -d | sh`).
+//! * [`normalize`]: tool calls of every kind (Bash, Read, Write, Edit, WebFetch,
+//!   MCP, ...) → actions.
+//!
+//! ```
+//! use policy_core::{normalize_command, Action, ShellOptions};
+//!
+//! let opts = ShellOptions::for_home("/home/dev", "/home/dev/project");
+//! let actions = normalize_command("echo cm0gLXJmIC8= | base64 -d | sh", &opts);
+//! // The decoded text `rm -rf /` is parsed as the code the shell runs.
+//! assert!(actions.iter().any(|a| matches!(a,
+//!     Action::Exec(e) if e.program.as_deref() == Some("rm") && e.args_text() == ["-rf", "/"])));
+//! ```
+
+pub mod action;
+pub mod call;
+pub mod normalize;
+pub mod options;
+pub mod paths;
+pub mod render;
+pub mod shell;
+
+pub use action::{
+    Action, Assignment, CodeExec, CodeSource, Context, Dynamic, Exec, FileAccess, Input, McpCall,
+    NetAccess, NetDirection, Opaque, OpaqueReason, Origin, Redirect, ToolUse, Word, WordPart,
+};
+pub use call::{CallError, HookEvent, ToolCall};
+pub use normalize::normalize;
+pub use options::ShellOptions;
+pub use shell::{normalize_command, Limits};

@@ -1,0 +1,71 @@
+//! Lexical path handling: joining against a working directory and normalizing
+//! `.`, `..` and `//` without touching the file system.
+//!
+//! Symlink-aware (realpath) boundary checks build on this in the evaluator.
+
+/// Joins `path` onto `cwd` (when relative) and normalizes it lexically.
+/// Returns `None` when `path` is relative and `cwd` is unknown, or when the
+/// path holds a NUL byte.
+///
+/// ```
+/// use policy_core::paths::absolutize;
+/// assert_eq!(absolutize("../x//./y", Some("/home/dev/project")).as_deref(), Some("/home/dev/x/y"));
+/// assert_eq!(absolutize("/a/../../b", None).as_deref(), Some("/b"));
+/// assert_eq!(absolutize("rel", None), None);
+/// ```
+pub fn absolutize(path: &str, cwd: Option<&str>) -> Option<String> {
+    if path.contains('\0') {
+        return None;
+    }
+    let joined;
+    let full = if path.starts_with('/') {
+        path
+    } else {
+        let base = cwd?;
+        joined = format!("{base}/{path}");
+        &joined
+    };
+    Some(normalize_lexically(full))
+}
+
+/// Normalizes an absolute path lexically: collapses `//`, drops `.`, applies `..`
+/// (never above `/`), and removes a trailing slash.
+///
+/// ```
+/// use policy_core::paths::normalize_lexically;
+/// assert_eq!(normalize_lexically("/./home/./dev/"), "/home/dev");
+/// assert_eq!(normalize_lexically("/.."), "/");
+/// ```
+pub fn normalize_lexically(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for comp in path.split('/') {
+        match comp {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    let mut out = String::with_capacity(path.len());
+    for p in &parts {
+        out.push('/');
+        out.push_str(p);
+    }
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+/// The last path component of a command name (`rm` for `/usr/bin/../bin/rm`).
+///
+/// ```
+/// use policy_core::paths::basename;
+/// assert_eq!(basename("/usr/bin/rm"), "rm");
+/// assert_eq!(basename("rm"), "rm");
+/// ```
+pub fn basename(name: &str) -> &str {
+    let trimmed = name.trim_end_matches('/');
+    trimmed.rsplit('/').next().unwrap_or(trimmed)
+}

@@ -1,0 +1,462 @@
+//! The interpreter table: programs that run code given inline (`python -c`,
+//! `perl -e`, `node -e`, `awk PROGRAM`, ...), and the shells.
+//!
+//! Also finds shell commands embedded in interpreter code (`os.system("…")`,
+//! `execSync("…")`, Ruby/Perl backticks, awk `system("…")`), so that
+//! `node -e 'require("child_process").execSync("rm -rf ~")'` is seen as an `rm`.
+
+use crate::action::Word;
+use crate::shell::wrappers::scan_options;
+
+/// How an interpreter takes its code.
+pub(crate) struct Interpreter {
+    /// Program names (version suffixes like `python3.12` are stripped before lookup).
+    pub names: &'static [&'static str],
+    /// The language name used in [`CodeExec`](crate::CodeExec).
+    pub language: &'static str,
+    /// Options whose value is code (`-c`, `-e`, `--eval`).
+    pub code_opts: &'static [&'static str],
+    /// Other options that take a value.
+    pub value_opts: &'static [&'static str],
+    /// Options that end option parsing and run something that is not code text (`python -m mod`).
+    pub module_opts: &'static [&'static str],
+    /// Options whose value is a program file (`awk -f prog.awk`).
+    pub file_opts: &'static [&'static str],
+    /// The first operand is the program text (awk, sed) unless a file option was given.
+    pub operand_is_code: bool,
+}
+
+const fn i(names: &'static [&'static str], language: &'static str) -> Interpreter {
+    Interpreter {
+        names,
+        language,
+        code_opts: &[],
+        value_opts: &[],
+        module_opts: &[],
+        file_opts: &[],
+        operand_is_code: false,
+    }
+}
+
+/// The table.
+pub(crate) static INTERPRETERS: &[Interpreter] = &[
+    Interpreter {
+        code_opts: &["-c"],
+        value_opts: &["-W", "-X", "-Q"],
+        module_opts: &["-m"],
+        ..i(&["python", "pypy", "python2", "python3", "pypy3"], "python")
+    },
+    Interpreter {
+        code_opts: &["-e", "-E"],
+        value_opts: &[
+            "-I", "-M", "-m", "-x", "-F", "-i", "-l", "-0", "-C", "-d", "-D",
+        ],
+        ..i(&["perl"], "perl")
+    },
+    Interpreter {
+        code_opts: &["-e"],
+        value_opts: &[
+            "-r",
+            "-I",
+            "-E",
+            "-C",
+            "-x",
+            "-F",
+            "-i",
+            "-0",
+            "-W",
+            "--encoding",
+            "--external-encoding",
+            "--internal-encoding",
+        ],
+        ..i(&["ruby", "jruby"], "ruby")
+    },
+    Interpreter {
+        code_opts: &["-e", "--eval", "-p", "--print"],
+        value_opts: &[
+            "-r",
+            "--require",
+            "--import",
+            "--loader",
+            "--experimental-loader",
+            "--input-type",
+            "--conditions",
+            "-C",
+            "--env-file",
+            "--inspect-port",
+            "--title",
+        ],
+        ..i(&["node", "nodejs", "bun"], "javascript")
+    },
+    Interpreter {
+        code_opts: &["eval"],
+        ..i(&["deno"], "javascript")
+    },
+    Interpreter {
+        code_opts: &["-r", "-B", "-R", "-E"],
+        value_opts: &["-d", "-c", "-z"],
+        file_opts: &["-f", "-F"],
+        ..i(&["php"], "php")
+    },
+    Interpreter {
+        code_opts: &["-e"],
+        value_opts: &["-l"],
+        ..i(&["lua", "luajit"], "lua")
+    },
+    Interpreter {
+        code_opts: &["-e"],
+        ..i(&["Rscript", "R"], "r")
+    },
+    Interpreter {
+        code_opts: &["-e"],
+        value_opts: &["-l", "-s"],
+        ..i(&["osascript"], "applescript")
+    },
+    Interpreter {
+        code_opts: &[
+            "-c",
+            "-command",
+            "-Command",
+            "-e",
+            "-encodedcommand",
+            "-EncodedCommand",
+        ],
+        value_opts: &["-f", "-File", "-ExecutionPolicy", "-executionpolicy"],
+        ..i(&["pwsh", "powershell"], "powershell")
+    },
+    Interpreter {
+        code_opts: &["-e", "--source"],
+        value_opts: &[
+            "-F",
+            "-v",
+            "--assign",
+            "--field-separator",
+            "-i",
+            "--include",
+            "-l",
+            "--load",
+        ],
+        file_opts: &["-f", "--file"],
+        operand_is_code: true,
+        ..i(&["awk", "gawk", "mawk", "nawk"], "awk")
+    },
+    Interpreter {
+        code_opts: &["-e", "--expression"],
+        value_opts: &["-l", "--line-length", "-s"],
+        file_opts: &["-f", "--file"],
+        operand_is_code: true,
+        ..i(&["sed", "gsed"], "sed")
+    },
+    Interpreter {
+        code_opts: &["-c"],
+        ..i(&["expect"], "tcl")
+    },
+    i(&["tclsh", "wish"], "tcl"),
+];
+
+/// Shell names; `busybox sh` is unwrapped before lookup.
+pub(crate) const SHELLS: &[&str] = &[
+    "sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "yash", "fish", "csh", "tcsh", "rbash",
+    "posh",
+];
+
+/// Strips a version suffix: `python3.12` → `python3`, `perl5.36` → `perl`.
+pub(crate) fn base_name(program: &str) -> &str {
+    let trimmed = program.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    if trimmed.is_empty() {
+        program
+    } else if INTERPRETERS.iter().any(|i| i.names.contains(&program)) {
+        program
+    } else {
+        trimmed
+    }
+}
+
+/// Finds the interpreter row for `program`.
+pub(crate) fn lookup(program: &str) -> Option<&'static Interpreter> {
+    let name = base_name(program);
+    INTERPRETERS
+        .iter()
+        .find(|i| i.names.contains(&name) || i.names.contains(&program))
+}
+
+/// How an interpreter invocation gets its code.
+#[derive(Debug, PartialEq)]
+pub(crate) enum CodeFrom {
+    /// Inline code (possibly several `-e` pieces joined by newlines).
+    Inline(Word),
+    /// A script or program file.
+    File(Word),
+    /// Standard input.
+    Stdin,
+    /// Not code (a module, a version query, ...).
+    Other,
+}
+
+/// Works out where an interpreter's code comes from.
+pub(crate) fn code_from(spec: &Interpreter, args: &[Word]) -> CodeFrom {
+    // `deno eval CODE`
+    if spec.code_opts.iter().any(|o| !o.starts_with('-')) {
+        if let Some(first) = args.first().and_then(Word::as_literal) {
+            if spec.code_opts.contains(&first.as_str()) {
+                return args
+                    .get(1)
+                    .cloned()
+                    .map_or(CodeFrom::Other, CodeFrom::Inline);
+            }
+        }
+        return CodeFrom::Other;
+    }
+    let value_opts: Vec<&str> = spec
+        .code_opts
+        .iter()
+        .chain(spec.value_opts)
+        .chain(spec.module_opts)
+        .chain(spec.file_opts)
+        .copied()
+        .collect();
+    let mut code: Vec<Word> = Vec::new();
+    let mut file = None;
+    let mut module = false;
+    let first_operand = scan_options(args, &value_opts, |opt, value| {
+        let Some(v) = value else { return };
+        if spec.code_opts.contains(&opt) {
+            code.push(v.clone());
+        } else if spec.file_opts.contains(&opt) {
+            file = Some(v.clone());
+        } else if spec.module_opts.contains(&opt) {
+            module = true;
+        }
+    });
+    if !code.is_empty() {
+        return CodeFrom::Inline(crate::shell::words::join_words_with(code, "\n"));
+    }
+    if let Some(f) = file {
+        return CodeFrom::File(f);
+    }
+    if module {
+        return CodeFrom::Other;
+    }
+    match args.get(first_operand) {
+        Some(w) if spec.operand_is_code => CodeFrom::Inline(w.clone()),
+        Some(w) if w.as_literal().as_deref() == Some("-") => CodeFrom::Stdin,
+        Some(w) => CodeFrom::File(w.clone()),
+        None => CodeFrom::Stdin,
+    }
+}
+
+/// Shell commands embedded in interpreter code: the string literal arguments of
+/// `system(…)`, `exec(…)`, `popen(…)`, `execSync(…)`, `subprocess.*(…)`,
+/// `shell_exec(…)`, and Ruby/Perl backticks and `%x(…)`/`qx(…)`.
+pub(crate) fn embedded_shell(language: &str, code: &str) -> Vec<String> {
+    const CALLS: &[&str] = &[
+        "system",
+        "exec",
+        "execSync",
+        "spawnSync",
+        "spawn",
+        "execFileSync",
+        "popen",
+        "check_output",
+        "check_call",
+        "call",
+        "run",
+        "Popen",
+        "getoutput",
+        "getstatusoutput",
+        "shell_exec",
+        "passthru",
+        "proc_open",
+        "do shell script",
+        "Command",
+    ];
+    let mut out = Vec::new();
+    let bytes = code.as_bytes();
+    let mut idx = 0;
+    while idx < bytes.len() && out.len() < 64 {
+        let rest = &code[idx..];
+        let mut advanced = false;
+        for call in CALLS {
+            if !rest.starts_with(call) {
+                continue;
+            }
+            let before_ok =
+                idx == 0 || !(bytes[idx - 1].is_ascii_alphanumeric() || bytes[idx - 1] == b'_');
+            let after_ok = !rest[call.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+            if !before_ok || !after_ok {
+                continue;
+            }
+            let after = rest[call.len()..].trim_start();
+            let after = after.strip_prefix('(').unwrap_or(after).trim_start();
+            let after = after.strip_prefix('[').unwrap_or(after).trim_start();
+            if let Some(s) = string_literal(after) {
+                out.push(s);
+            }
+            idx += call.len();
+            advanced = true;
+            break;
+        }
+        if advanced {
+            continue;
+        }
+        let c = bytes[idx];
+        if matches!(language, "ruby" | "perl" | "php") && c == b'`' {
+            if let Some(end) = code[idx + 1..].find('`') {
+                out.push(code[idx + 1..idx + 1 + end].to_string());
+                idx += end + 2;
+                continue;
+            }
+        }
+        if matches!(language, "ruby" | "perl") && (rest.starts_with("%x") || rest.starts_with("qx"))
+        {
+            if let Some(open) = rest[2..].chars().next() {
+                let close = match open {
+                    '(' => ')',
+                    '{' => '}',
+                    '[' => ']',
+                    '<' => '>',
+                    o => o,
+                };
+                if let Some(end) = rest[2 + open.len_utf8()..].find(close) {
+                    out.push(rest[2 + open.len_utf8()..2 + open.len_utf8() + end].to_string());
+                    idx += 2 + open.len_utf8() + end + close.len_utf8();
+                    continue;
+                }
+            }
+        }
+        idx += code[idx..].chars().next().map_or(1, char::len_utf8);
+    }
+    out
+}
+
+/// Reads a quoted string literal (`"…"`, `'…'`, `` `…` ``) at the start of `s`,
+/// decoding `\\`, `\"`, `\'` and `\n`.
+fn string_literal(s: &str) -> Option<String> {
+    let mut chars = s.chars();
+    let quote = chars.next()?;
+    if !matches!(quote, '"' | '\'' | '`') {
+        return None;
+    }
+    let mut out = String::new();
+    while let Some(c) = chars.next() {
+        if c == quote {
+            return Some(out);
+        }
+        if c == '\\' {
+            match chars.next()? {
+                'n' => out.push('\n'),
+                't' => out.push('\t'),
+                other => out.push(other),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    None
+}
+
+/// The shell commands a sed script runs: the `e COMMAND` command. A `s///e` flag
+/// (running the pattern space) gives `Some(None)`: code not known statically.
+pub(crate) fn sed_exec(script: &str) -> Vec<Option<String>> {
+    let mut out = Vec::new();
+    for line in script.split(['\n', ';']) {
+        let t = line.trim_start();
+        // Skip an address: digits, $, /re/, ranges and `!`.
+        let mut rest = t.trim_start_matches(|c: char| {
+            c.is_ascii_digit() || matches!(c, '$' | ',' | '!' | '~' | ' ')
+        });
+        if let Some(r) = rest.strip_prefix('/') {
+            rest = r.split_once('/').map_or("", |x| x.1).trim_start();
+            rest = rest.trim_start_matches(|c: char| {
+                c.is_ascii_digit() || matches!(c, '$' | ',' | '!' | ' ')
+            });
+        }
+        if let Some(cmd) = rest.strip_prefix('e') {
+            if cmd.is_empty() || cmd.starts_with(' ') {
+                let c = cmd.trim();
+                out.push(if c.is_empty() {
+                    None
+                } else {
+                    Some(c.to_string())
+                });
+            }
+        } else if let Some(s) = rest.strip_prefix('s') {
+            let mut it = s.chars();
+            if let Some(delim) = it.next() {
+                let parts: Vec<&str> = s[delim.len_utf8()..].splitn(3, delim).collect();
+                if parts.len() == 3
+                    && parts[2].contains('e')
+                    && parts[2].chars().all(|c| c.is_ascii_alphanumeric())
+                {
+                    out.push(None);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ws(s: &str) -> Vec<Word> {
+        s.split(' ').map(Word::literal).collect()
+    }
+
+    #[test]
+    fn python_and_perl() {
+        assert_eq!(
+            code_from(
+                lookup("python3.12").unwrap_or(&INTERPRETERS[0]),
+                &ws("-c print(1)")
+            ),
+            CodeFrom::Inline(Word::literal("print(1)"))
+        );
+        let perl = lookup("perl").unwrap_or(&INTERPRETERS[0]);
+        assert_eq!(
+            code_from(perl, &ws("-pe s/a/b/")),
+            CodeFrom::Inline(Word::literal("s/a/b/"))
+        );
+        assert_eq!(
+            code_from(&INTERPRETERS[0], &ws("-m http.server")),
+            CodeFrom::Other
+        );
+        assert_eq!(
+            code_from(&INTERPRETERS[0], &ws("x.py")),
+            CodeFrom::File(Word::literal("x.py"))
+        );
+        assert_eq!(code_from(&INTERPRETERS[0], &[]), CodeFrom::Stdin);
+    }
+
+    #[test]
+    fn embedded_calls() {
+        assert_eq!(
+            embedded_shell(
+                "javascript",
+                r#"require("child_process").execSync("rm -rf ~")"#
+            ),
+            ["rm -rf ~"]
+        );
+        assert_eq!(
+            embedded_shell("ruby", "`git push --force origin main`"),
+            ["git push --force origin main"]
+        );
+        assert_eq!(
+            embedded_shell("awk", r#"BEGIN { system("rm -rf ~") }"#),
+            ["rm -rf ~"]
+        );
+        assert_eq!(
+            embedded_shell("python", "import os; os.system('id')"),
+            ["id"]
+        );
+        assert!(embedded_shell("python", "print(1)").is_empty());
+    }
+
+    #[test]
+    fn sed_e_command() {
+        assert_eq!(sed_exec("1e rm -rf ~"), [Some("rm -rf ~".to_string())]);
+        assert_eq!(sed_exec("s/x/id/e"), [None]);
+        assert!(sed_exec("s/a/b/g").is_empty());
+    }
+}

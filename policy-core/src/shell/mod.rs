@@ -1,0 +1,45 @@
+//! The Bash normalizer: command text → [`Action`]s.
+//!
+//! Layers, each in its own module:
+//!
+//! * [`limits`]: size, depth and work caps.
+//! * `parse`: tree-sitter-bash parsing and the source arena.
+//! * `quote`: decoding of `$'..'`, double-quote and backtick escapes.
+//! * `words`: atoms, brace expansion, tilde expansion, field splitting.
+//! * `scope`: variables, functions and the working directory (constant propagation).
+//! * `walk`: the iterative walker over statements.
+//! * `command`: what a simple command means (builtins, wrappers, interpreters, pipes).
+//! * `wrappers`, `interpreters`, `decode`: the data tables and static evaluators.
+
+mod command;
+mod decode;
+mod expand;
+mod interpreters;
+pub mod limits;
+mod parse;
+mod quote;
+mod scope;
+mod walk;
+mod words;
+mod wrappers;
+
+pub use limits::Limits;
+
+use crate::action::Action;
+use crate::options::ShellOptions;
+
+/// Normalizes one Bash command into actions.
+///
+/// Never panics and never returns an empty list for input it could not
+/// understand: parse errors, limits and unknown command names produce
+/// [`Action::Opaque`] entries next to whatever could be understood.
+///
+/// ```
+/// use policy_core::{normalize_command, Action, ShellOptions};
+/// let opts = ShellOptions::for_home("/home/dev", "/home/dev/project");
+/// let actions = normalize_command("x=rm; y=-rf; $x $y ~", &opts);
+/// assert!(matches!(&actions[0], Action::Exec(e) if e.program.as_deref() == Some("rm")));
+/// ```
+pub fn normalize_command(command: &str, opts: &ShellOptions) -> Vec<Action> {
+    walk::Walker::run(command, opts)
+}
