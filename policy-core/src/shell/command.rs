@@ -38,6 +38,38 @@ pub(crate) struct Invocation {
     pub ctx: Option<Context>,
 }
 
+/// What is known about executed code: its text, its file, or its producer.
+#[derive(Default)]
+struct Code {
+    code: Option<String>,
+    file: Option<Word>,
+    producer: Option<String>,
+}
+
+impl Code {
+    fn text(t: Option<String>, producer: Option<String>) -> Code {
+        Code {
+            code: t,
+            file: None,
+            producer,
+        }
+    }
+    fn file(f: Word) -> Code {
+        Code {
+            code: None,
+            file: Some(f),
+            producer: None,
+        }
+    }
+    fn unknown(producer: Option<String>) -> Code {
+        Code {
+            code: None,
+            file: None,
+            producer,
+        }
+    }
+}
+
 enum Step {
     Continue,
     Done(Option<(String, Vec<Word>)>),
@@ -491,9 +523,7 @@ impl<'a> Walker<'a> {
         interpreter: &str,
         language: &str,
         source: CodeSource,
-        code: Option<String>,
-        file: Option<Word>,
-        producer: Option<String>,
+        what: Code,
         offset: usize,
     ) {
         let origin = self.origin(offset);
@@ -501,9 +531,9 @@ impl<'a> Walker<'a> {
             interpreter: interpreter.to_string(),
             language: language.to_string(),
             source,
-            code,
-            file,
-            producer,
+            code: what.code,
+            file: what.file,
+            producer: what.producer,
             origin,
         }));
     }
@@ -522,9 +552,7 @@ impl<'a> Walker<'a> {
                 program,
                 language,
                 CodeSource::File,
-                None,
-                Some(f.clone()),
-                None,
+                Code::file(f.clone()),
                 offset,
             );
             return;
@@ -582,9 +610,7 @@ impl<'a> Walker<'a> {
                     program,
                     language,
                     CodeSource::Stdin,
-                    Some(text.clone()),
-                    None,
-                    None,
+                    Code::text(Some(text.clone()), None),
                     offset,
                 );
                 self.embedded(program, language, text, offset);
@@ -594,9 +620,7 @@ impl<'a> Walker<'a> {
                     program,
                     language,
                     CodeSource::Stdin,
-                    None,
-                    None,
-                    Some(s.producer.clone()),
+                    Code::unknown(Some(s.producer.clone())),
                     offset,
                 );
             }
@@ -627,9 +651,7 @@ impl<'a> Walker<'a> {
                     program,
                     "shell",
                     CodeSource::Argument,
-                    None,
-                    None,
-                    None,
+                    Code::unknown(None),
                     offset,
                 ),
             }
@@ -913,9 +935,7 @@ impl<'a> Walker<'a> {
                         &program,
                         "shell",
                         CodeSource::ProcessSubstitution,
-                        None,
-                        None,
-                        producer,
+                        Code::unknown(producer),
                         offset,
                     );
                 } else if matches!(
@@ -928,9 +948,7 @@ impl<'a> Walker<'a> {
                         &program,
                         "shell",
                         CodeSource::File,
-                        None,
-                        Some(file.clone()),
-                        None,
+                        Code::file(file.clone()),
                         offset,
                     );
                 }
@@ -1030,9 +1048,7 @@ impl<'a> Walker<'a> {
                                     &program,
                                     spec.language,
                                     CodeSource::Argument,
-                                    Some(t.clone()),
-                                    None,
-                                    None,
+                                    Code::text(Some(t.clone()), None),
                                     offset,
                                 );
                             }
@@ -1041,9 +1057,7 @@ impl<'a> Walker<'a> {
                                 &program,
                                 spec.language,
                                 CodeSource::Argument,
-                                Some(t.clone()),
-                                None,
-                                None,
+                                Code::text(Some(t.clone()), None),
                                 offset,
                             );
                         }
@@ -1053,9 +1067,7 @@ impl<'a> Walker<'a> {
                             &program,
                             spec.language,
                             CodeSource::Argument,
-                            None,
-                            None,
-                            producer_of(&code),
+                            Code::unknown(producer_of(&code)),
                             offset,
                         );
                     }
@@ -1066,9 +1078,7 @@ impl<'a> Walker<'a> {
                             &program,
                             spec.language,
                             CodeSource::ProcessSubstitution,
-                            None,
-                            None,
-                            producer,
+                            Code::unknown(producer),
                             offset,
                         );
                     } else if matches!(
@@ -1081,9 +1091,7 @@ impl<'a> Walker<'a> {
                             &program,
                             spec.language,
                             CodeSource::File,
-                            None,
-                            Some(f),
-                            None,
+                            Code::file(f),
                             offset,
                         );
                     }
@@ -1203,9 +1211,7 @@ impl<'a> Walker<'a> {
                 program,
                 "shell",
                 CodeSource::ProcessSubstitution,
-                None,
-                None,
-                producer,
+                Code::unknown(producer),
                 offset,
             );
         } else if matches!(
@@ -1218,9 +1224,7 @@ impl<'a> Walker<'a> {
                 program,
                 "shell",
                 CodeSource::File,
-                None,
-                Some(operands[0].clone()),
-                None,
+                Code::file(operands[0].clone()),
                 offset,
             );
         }
@@ -1553,24 +1557,14 @@ impl<'a> Walker<'a> {
             let _ = sub;
         }
         if key_l == "core.hookspath" {
-            self.code_exec(
-                "git",
-                "shell",
-                CodeSource::Option,
-                None,
-                Some(code),
-                None,
-                offset,
-            );
+            self.code_exec("git", "shell", CodeSource::Option, Code::file(code), offset);
             return;
         }
         self.code_exec(
             "git",
             "shell",
             CodeSource::Option,
-            code.as_literal(),
-            None,
-            producer_of(&code),
+            Code::text(code.as_literal(), producer_of(&code)),
             offset,
         );
         self.run_code_string(&code, "git", Context::Embedded { via }, offset, None);
@@ -1622,9 +1616,7 @@ impl<'a> Walker<'a> {
                     "ssh",
                     "shell",
                     CodeSource::Argument,
-                    None,
-                    None,
-                    producer_of(&code),
+                    Code::unknown(producer_of(&code)),
                     offset,
                 );
             }

@@ -20,14 +20,11 @@ pub(crate) fn produce(
         "cat" if args.iter().all(|a| a == "-") => (stdin?.to_string(), false),
         "base64" | "gbase64" => (base64_tool(args, stdin?)?, true),
         "openssl"
-            if args.first().map(String::as_str) == Some("base64")
-                || args.iter().any(|a| a == "-base64" || a == "-a") =>
+            if (args.first().map(String::as_str) == Some("base64")
+                || args.iter().any(|a| a == "-base64" || a == "-a"))
+                && args.iter().any(|a| a == "-d") =>
         {
-            if args.iter().any(|a| a == "-d") {
-                (decode_base64(stdin?)?, true)
-            } else {
-                return None;
-            }
+            (decode_base64(stdin?)?, true)
         }
         "xxd" => (xxd(args, stdin?)?, true),
         "rev" if args.is_empty() => (rev(stdin?), true),

@@ -27,7 +27,7 @@ impl TildeResolver for Tilde<'_, '_> {
         let scope = &self.walker.frame().scope;
         let value = match prefix {
             "" => scope.get("HOME"),
-            "+" => scope.get("PWD"),
+            "+" | "0" | "+0" | "-0" => scope.get("PWD"),
             "-" => scope.get("OLDPWD"),
             user => {
                 if scope.foreign {
@@ -77,6 +77,10 @@ fn passwd_home(user: &str) -> Option<String> {
         (f.next()? == user).then(|| f.nth(4).map(str::to_string))?
     })
 }
+
+/// Marks a quoted part that may be empty (`''`, `""`): it makes a field exist
+/// even when nothing else does, and stops tilde expansion of a prefix it is in.
+const EMPTY_QUOTED: Atom = Atom::Val(ExpVal::Str(String::new()), true);
 
 const SUBSTITUTION_KINDS: &[&str] = &["command_substitution", "process_substitution"];
 
@@ -158,9 +162,7 @@ impl<'a> Walker<'a> {
             }
             let (node, q) = match work {
                 Work::Text(a, b, q) => {
-                    quote::literal_chars(src.slice(a, b), q, |c, quoted| {
-                        out.push(Atom::Ch(c, quoted))
-                    });
+                    self.text_atoms(src.slice(a, b), q, &mut out);
                     continue;
                 }
                 Work::Node(n, q) => (n, q),
@@ -173,6 +175,7 @@ impl<'a> Walker<'a> {
                         .strip_prefix('\'')
                         .and_then(|t| t.strip_suffix('\''))
                         .unwrap_or(text);
+                    out.push(EMPTY_QUOTED);
                     out.extend(inner.chars().map(|c| Atom::Ch(c, true)));
                 }
                 "ansi_c_string" => {
@@ -180,6 +183,7 @@ impl<'a> Walker<'a> {
                         .strip_prefix("$'")
                         .and_then(|t| t.strip_suffix('\''))
                         .unwrap_or(text);
+                    out.push(EMPTY_QUOTED);
                     out.extend(
                         quote::decode_ansi_c(inner)
                             .chars()
@@ -187,6 +191,7 @@ impl<'a> Walker<'a> {
                     );
                 }
                 "string" | "translated_string" => {
+                    out.push(EMPTY_QUOTED);
                     let open = if node.kind() == "string" { 1 } else { 2 };
                     let start = node.start_byte() + open.min(text.len());
                     let end = node
@@ -195,11 +200,25 @@ impl<'a> Walker<'a> {
                     self.push_children(&mut stack, node, start, end.max(start), Quoting::Double);
                 }
                 "simple_expansion" => {
-                    let name = text.trim_start_matches('$');
+                    // tree-sitter may include blanks before the `$` (`" $HOME"`) and
+                    // reads `$9a` as one name; bash's positional names are one digit.
+                    let dollar = text.find('$').unwrap_or(0);
+                    let before = &text[..dollar];
+                    let name_full = &text[(dollar + 1).min(text.len())..];
+                    let (name, after) = if name_full.starts_with(|c: char| c.is_ascii_digit()) {
+                        name_full.split_at(1)
+                    } else {
+                        (name_full, "")
+                    };
+                    quote::literal_chars(before, q, |c, qd| out.push(Atom::Ch(c, qd)));
                     let v = self.param(name, quoted);
                     out.push(Atom::Val(v, quoted));
+                    quote::literal_chars(after, q, |c, qd| out.push(Atom::Ch(c, qd)));
                 }
                 "expansion" => {
+                    // tree-sitter may include blanks before `${` (`" ${HOME}"`).
+                    let dollar = text.find("${").unwrap_or(0);
+                    quote::literal_chars(&text[..dollar], q, |c, qd| out.push(Atom::Ch(c, qd)));
                     let v = self.braced(node, src, quoted);
                     out.push(Atom::Val(v, quoted));
                 }
@@ -251,6 +270,33 @@ impl<'a> Walker<'a> {
         Some(out)
     }
 
+    /// Literal text into atoms. tree-sitter-bash sometimes leaves a parameter
+    /// expansion inside a word's text (`a''$HOME-`, `{a$HOME,x}`); an unescaped
+    /// `$name`, `$N`, `$@`… or `${…}` found here is expanded like bash would.
+    pub(crate) fn text_atoms(&mut self, text: &str, q: Quoting, out: &mut Vec<Atom>) {
+        let mut rest = text;
+        while let Some(pos) = find_unescaped_dollar(rest) {
+            let after = &rest[pos + 1..];
+            let len = expansion_len(after);
+            if len == 0 {
+                quote::literal_chars(&rest[..=pos], q, |c, qd| out.push(Atom::Ch(c, qd)));
+                rest = after;
+                continue;
+            }
+            quote::literal_chars(&rest[..pos], q, |c, qd| out.push(Atom::Ch(c, qd)));
+            let exp = &after[..len];
+            let quoted = q != Quoting::Unquoted;
+            let v = if exp.starts_with('{') {
+                self.braced_text(&format!("${exp}"), quoted)
+            } else {
+                self.param(exp, quoted)
+            };
+            out.push(Atom::Val(v, quoted));
+            rest = &after[len..];
+        }
+        quote::literal_chars(rest, q, |c, qd| out.push(Atom::Ch(c, qd)));
+    }
+
     /// Pushes the children of `node` within `[start, end)` and the gaps between them.
     fn push_children(
         &mut self,
@@ -269,12 +315,22 @@ impl<'a> Walker<'a> {
                 continue;
             }
             if a > pos {
-                items.push(Work::Text(pos, a, q));
+                match items.last_mut() {
+                    Some(Work::Text(_, pb, pq)) if *pb == pos && *pq == q => *pb = a,
+                    _ => items.push(Work::Text(pos, a, q)),
+                }
             }
-            if child.is_named() {
-                items.push(Work::Node(child, q));
+            let text_like =
+                !child.is_named() || (child.kind() == "word" && child.child_count() == 0);
+            if text_like {
+                // Join contiguous text so a `$` token and the name after it meet.
+                let (a, b) = (a.max(start), b.min(end));
+                match items.last_mut() {
+                    Some(Work::Text(_, pb, pq)) if *pb == a && *pq == q => *pb = b,
+                    _ => items.push(Work::Text(a, b, q)),
+                }
             } else {
-                items.push(Work::Text(a.max(start), b.min(end), q));
+                items.push(Work::Node(child, q));
             }
             pos = b.min(end);
         }
@@ -295,6 +351,12 @@ impl<'a> Walker<'a> {
         // Substitutions inside (`${x:-$(cmd)}`) may run: analyse them.
         self.scan_substitutions(node, src);
         let text = src.text_of(node);
+        let text = &text[text.find("${").unwrap_or(0)..];
+        self.braced_text(text, quoted)
+    }
+
+    /// The value of `${…}` given as text.
+    fn braced_text(&mut self, text: &str, quoted: bool) -> ExpVal {
         let inner = text
             .strip_prefix("${")
             .and_then(|t| t.strip_suffix('}'))
@@ -617,6 +679,39 @@ impl<'a> Walker<'a> {
             let ch: Vec<Node<'a>> = n.named_children(&mut c).collect();
             stack.extend(ch.into_iter().rev());
         }
+    }
+}
+
+/// The byte index of the first `$` not escaped by a backslash.
+fn find_unescaped_dollar(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'$' => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Length of the expansion after a `$`: a name, one digit, one special
+/// character, or a `{…}` without nesting or quoting; 0 for a literal `$`.
+fn expansion_len(after: &str) -> usize {
+    let bytes = after.as_bytes();
+    match bytes.first() {
+        Some(b'{') => after
+            .find('}')
+            .filter(|&e| !after[1..e].contains(['{', '$', '`', '(', '"', '\'', '\\']))
+            .map_or(0, |e| e + 1),
+        Some(c) if c.is_ascii_digit() => 1,
+        Some(b'@' | b'*' | b'#' | b'?' | b'$' | b'!' | b'-') => 1,
+        Some(c) if c.is_ascii_alphabetic() || *c == b'_' => bytes
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+            .count(),
+        _ => 0,
     }
 }
 

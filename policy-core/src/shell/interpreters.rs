@@ -163,9 +163,7 @@ pub(crate) const SHELLS: &[&str] = &[
 /// Strips a version suffix: `python3.12` → `python3`, `perl5.36` → `perl`.
 pub(crate) fn base_name(program: &str) -> &str {
     let trimmed = program.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
-    if trimmed.is_empty() {
-        program
-    } else if INTERPRETERS.iter().any(|i| i.names.contains(&program)) {
+    if trimmed.is_empty() || INTERPRETERS.iter().any(|i| i.names.contains(&program)) {
         program
     } else {
         trimmed
@@ -282,7 +280,8 @@ pub(crate) fn embedded_shell(language: &str, code: &str) -> Vec<String> {
             }
             let before_ok =
                 idx == 0 || !(bytes[idx - 1].is_ascii_alphanumeric() || bytes[idx - 1] == b'_');
-            let after_ok = !rest[call.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+            let after_ok =
+                !rest[call.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
             if !before_ok || !after_ok {
                 continue;
             }

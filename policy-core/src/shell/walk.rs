@@ -961,7 +961,12 @@ impl<'a> Walker<'a> {
         let mut word_nodes = Vec::new();
         let mut redirect_nodes: Vec<Node<'a>> = Vec::new();
         let mut seen_name = false;
-        for c in Self::children(node) {
+        for (i, c) in Self::children(node).into_iter().enumerate() {
+            if !c.is_named() && node.field_name_for_child(i as u32) == Some("argument") {
+                // An anonymous token as an argument (`\$` comes out as `$`).
+                word_nodes.push(c);
+                continue;
+            }
             match c.kind() {
                 "variable_assignment" if !seen_name => {
                     if let Some(a) = self.assignment(c, src) {
@@ -978,15 +983,7 @@ impl<'a> Walker<'a> {
                 _ => {}
             }
         }
-        let mut words = Vec::new();
-        for n in word_nodes {
-            let target = if n.kind() == "command_name" {
-                n.named_child(0).unwrap_or(n)
-            } else {
-                n
-            };
-            words.extend(self.expand(target, src, Mode::ARGV));
-        }
+        let mut words = self.expand_runs(&word_nodes, src);
         redirect_nodes.extend_from_slice(outer_redirects);
         // A heredoc-pipeline's first stage carries the redirect nodes of its statement.
         if let Some(pos) = self.redirect_owner.iter().position(|(b, _)| *b == node) {
@@ -1077,6 +1074,66 @@ impl<'a> Walker<'a> {
         };
         self.tasks.push(Task::Emit(Box::new(p)));
         self.flush_subs();
+    }
+
+    /// Expands word nodes into fields. tree-sitter-bash sometimes splits one
+    /// shell word into adjacent nodes (`'a'\x` → `'a'` and `\x`), and drops a
+    /// leading escaped blank (`\ a`); bash reads them as one word, so nodes with
+    /// no gap between them are joined before expansion.
+    pub(crate) fn expand_runs(&mut self, nodes: &[Node<'a>], src: &'a Source) -> Vec<Word> {
+        let mut words = Vec::new();
+        let mut i = 0;
+        while i < nodes.len() {
+            let mut j = i + 1;
+            while j < nodes.len() && nodes[j].start_byte() == nodes[j - 1].end_byte() {
+                j += 1;
+            }
+            let mut atoms = Vec::new();
+            let start = nodes[i].start_byte();
+            let before = src.slice(start.saturating_sub(2), start);
+            let escaped_blank = (before == "\\ " || before == "\\\t")
+                && !src
+                    .slice(start.saturating_sub(3), start.saturating_sub(2))
+                    .ends_with('\\');
+            if escaped_blank {
+                atoms.push(crate::shell::words::Atom::Ch(
+                    before.chars().nth(1).unwrap_or(' '),
+                    true,
+                ));
+            }
+            let mut ok = true;
+            for &n in &nodes[i..j] {
+                let target = if n.kind() == "command_name" {
+                    n.named_child(0).unwrap_or(n)
+                } else {
+                    n
+                };
+                // `a$` + `HOME`: tree-sitter ended the first node at the `$`.
+                if matches!(
+                    atoms.last(),
+                    Some(crate::shell::words::Atom::Ch('$', false))
+                ) && matches!(target.kind(), "word" | "number")
+                    && target.child_count() == 0
+                {
+                    atoms.pop();
+                    let text = format!("${}", src.text_of(target));
+                    self.text_atoms(&text, crate::shell::quote::Quoting::Unquoted, &mut atoms);
+                    continue;
+                }
+                match self.atoms(target, src, crate::shell::quote::Quoting::Unquoted) {
+                    Some(a) => atoms.extend(a),
+                    None => ok = false,
+                }
+            }
+            let text = src.slice(start, nodes[j - 1].end_byte());
+            if ok {
+                words.extend(self.finish_atoms(atoms, Mode::ARGV, text));
+            } else {
+                words.push(Word::dynamic(clip(text, 80), None));
+            }
+            i = j;
+        }
+        words
     }
 
     fn declaration(&mut self, node: Node<'a>, src: &'a Source) {
@@ -1342,13 +1399,9 @@ impl<'a> Walker<'a> {
                         out.extend(more);
                         extra.extend(more_extra);
                     }
-                    (_, k) if !c.is_named() && k != "heredoc_end" => {
-                        if op.is_empty() {
-                            op = k.to_string();
-                            if op == "<<-" {
-                                strip_tabs = true;
-                            }
-                        }
+                    (_, k) if !c.is_named() && k != "heredoc_end" && op.is_empty() => {
+                        op = k.to_string();
+                        strip_tabs = op == "<<-";
                     }
                     (_, "pipeline") => {}
                     (_, _) if r.kind() == "herestring_redirect" && c.is_named() => {

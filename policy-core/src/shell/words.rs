@@ -252,23 +252,50 @@ fn sequence(inner: &[Atom]) -> Option<Vec<Vec<Atom>>> {
     Some(out)
 }
 
-/// Replaces a leading unquoted `~prefix` (up to the first unquoted `/`) by its value.
+/// Tilde expansion as bash does it outside POSIX mode: at the start of the word
+/// (the prefix ends at an unquoted `/` or `:`), and in a word that looks like an
+/// assignment (`NAME=…`) also right after the `=` and after each unquoted `:`.
 pub(crate) fn tilde_expand(word: &mut Vec<Atom>, resolver: &dyn TildeResolver) {
-    if !matches!(word.first(), Some(Atom::Ch('~', false))) {
-        return;
-    }
-    let mut prefix = String::new();
-    let mut end = 1;
-    while end < word.len() {
-        match &word[end] {
-            Atom::Ch('/', false) => break,
-            Atom::Ch(c, false) => prefix.push(*c),
-            _ => return,
+    let mut starts = vec![0usize];
+    let name_len = word
+        .iter()
+        .take_while(|a| matches!(a, Atom::Ch(c, false) if c.is_ascii_alphanumeric() || *c == '_'))
+        .count();
+    let assignment_like = name_len > 0
+        && !matches!(word.first(), Some(Atom::Ch(c, _)) if c.is_ascii_digit())
+        && matches!(word.get(name_len), Some(Atom::Ch('=', false)));
+    if assignment_like {
+        starts.push(name_len + 1);
+        for (i, a) in word.iter().enumerate().skip(name_len + 1) {
+            if matches!(a, Atom::Ch(':', false)) {
+                starts.push(i + 1);
+            }
         }
-        end += 1;
     }
-    if let Some(v) = resolver.tilde(&prefix) {
-        word.splice(0..end, std::iter::once(Atom::Val(v, true)));
+    for &start in starts.iter().rev() {
+        if !matches!(word.get(start), Some(Atom::Ch('~', false))) {
+            continue;
+        }
+        let mut prefix = String::new();
+        let mut end = start + 1;
+        let mut plain = true;
+        while end < word.len() {
+            match &word[end] {
+                Atom::Ch('/' | ':', false) => break,
+                Atom::Ch(c, false) => prefix.push(*c),
+                _ => {
+                    plain = false;
+                    break;
+                }
+            }
+            end += 1;
+        }
+        if !plain {
+            continue;
+        }
+        if let Some(v) = resolver.tilde(&prefix) {
+            word.splice(start..end, std::iter::once(Atom::Val(v, true)));
+        }
     }
 }
 

@@ -30,8 +30,6 @@ pub(crate) struct Wrapper {
     pub subcommand: &'static [&'static str],
     /// The command is all operands joined by spaces and run by `sh -c` (`watch`).
     pub join_as_shell: bool,
-    /// Without a command, the wrapper runs an interactive shell (`sudo -s`, `su`, `chroot`).
-    pub no_command_is_shell: bool,
 }
 
 const fn w(names: &'static [&'static str]) -> Wrapper {
@@ -46,7 +44,6 @@ const fn w(names: &'static [&'static str]) -> Wrapper {
         skip: 0,
         subcommand: &[],
         join_as_shell: false,
-        no_command_is_shell: false,
     }
 }
 
@@ -91,17 +88,14 @@ pub(crate) static WRAPPERS: &[Wrapper] = &[
             "--version",
         ],
         assignments: true,
-        no_command_is_shell: true,
         ..w(&["sudo"])
     },
     Wrapper {
         value_opts: &["-u", "-C"],
-        no_command_is_shell: true,
         ..w(&["doas"])
     },
     Wrapper {
         value_opts: &["-u", "--user"],
-        no_command_is_shell: true,
         ..w(&["pkexec"])
     },
     Wrapper {
@@ -132,7 +126,6 @@ pub(crate) static WRAPPERS: &[Wrapper] = &[
         shell_opts: &["-c", "--command", "--session-command"],
         // `su [options] [user [args]]`: operands are a user name, never a command.
         skip: usize::MAX,
-        no_command_is_shell: true,
         ..w(&["su"])
     },
     Wrapper {
@@ -212,7 +205,6 @@ pub(crate) static WRAPPERS: &[Wrapper] = &[
     Wrapper {
         value_opts: &["--userspec", "--groups"],
         skip: 1,
-        no_command_is_shell: true,
         ..w(&["chroot"])
     },
     Wrapper {
@@ -511,7 +503,11 @@ mod tests {
             cmd(&run("timeout", "-s KILL 30 rm -rf ~")),
             ["rm", "-rf", "~"]
         );
-        let split = vec![Word::literal("-S"), Word::literal("rm -rf"), Word::literal("x")];
+        let split = vec![
+            Word::literal("-S"),
+            Word::literal("rm -rf"),
+            Word::literal("x"),
+        ];
         let u = unwrap(lookup("env", &split).unwrap_or(&WRAPPERS[0]), &split);
         assert_eq!(cmd(&u), ["rm", "-rf", "x"]);
         assert!(run("command", "-v rm").inert);

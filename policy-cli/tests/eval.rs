@@ -1,0 +1,107 @@
+//! `policy-cli eval` run as a process: commands on the command line, tool
+//! calls as JSON on stdin, and bad input.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+
+fn cli() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_policy-cli"));
+    c.env("HOME", "/home/dev").env("USER", "dev");
+    c
+}
+
+fn run_stdin(args: &[&str], stdin: &[u8]) -> (i32, String, String) {
+    let mut child = cli()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn eval_text_shows_unwrapped_command() {
+    let out = cli()
+        .args([
+            "eval",
+            "--cwd",
+            "/home/dev/project",
+            "sudo -u dev -- r''m -rf ~",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("exec rm -rf /home/dev   [via sudo; cwd /home/dev/project]"),
+        "{text}"
+    );
+}
+
+#[test]
+fn eval_json_from_stdin() {
+    let payload = br#"{"session_id":"s1","cwd":"/home/dev/project","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"echo cm0gLXJmIC8= | base64 -d | sh"}}"#;
+    let (code, stdout, stderr) = run_stdin(&["eval", "--json", "-", "--format", "json"], payload);
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let actions = v["actions"].as_array().unwrap();
+    let decoded = actions.iter().find(|a| {
+        a["type"] == "exec"
+            && a["program"] == "rm"
+            && a["origin"]["context"]
+                .as_array()
+                .is_some_and(|c| c.iter().any(|x| x["kind"] == "decoded"))
+    });
+    assert!(decoded.is_some(), "{stdout}");
+}
+
+#[test]
+fn eval_file_tools() {
+    let payload = br#"{"tool_name":"Read","tool_input":{"file_path":"/home/dev/project/../.aws/credentials"},"cwd":"/home/dev/project"}"#;
+    let (code, stdout, _) = run_stdin(&["eval", "--json", "-"], payload);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("read /home/dev/project/../.aws/credentials (/home/dev/.aws/credentials)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn malformed_json_is_a_clear_error() {
+    for bad in [
+        &b"{not json"[..],
+        b"",
+        b"[1,2]",
+        b"{\"tool_input\":{}}",
+        b"\xff\xfe",
+    ] {
+        let (code, stdout, stderr) = run_stdin(&["eval", "--json", "-"], bad);
+        assert_eq!(code, 2, "input {bad:?}: {stdout}");
+        assert!(stderr.starts_with("policy-cli: error:"), "{stderr}");
+        assert!(stdout.is_empty());
+    }
+}
+
+#[test]
+fn missing_command_is_an_error() {
+    let out = cli().arg("eval").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn bash_with_wrong_input_type_is_opaque() {
+    let payload = br#"{"tool_name":"Bash","tool_input":{"command":42}}"#;
+    let (code, stdout, _) = run_stdin(&["eval", "--json", "-"], payload);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("opaque bad_input"), "{stdout}");
+}
