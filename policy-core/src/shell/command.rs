@@ -70,6 +70,12 @@ impl Code {
     }
 }
 
+/// `$0` and the positional parameters of a child shell (`bash -c CODE NAME ARGS…`).
+pub(crate) struct ShellArgs {
+    pub arg0: Option<String>,
+    pub positional: Option<Vec<String>>,
+}
+
 enum Step {
     Continue,
     Done(Option<(String, Vec<Word>)>),
@@ -178,11 +184,28 @@ impl<'a> Walker<'a> {
         let stdout_redirected = Self::stdout_redirected(&p.redirects);
         self.redirect_effects(&p.redirects, offset);
         if p.words.is_empty() || p.declaration {
+            let keyword = p.words.first().and_then(Word::as_literal);
+            // `local` outside a function is an error in bash: nothing is assigned.
+            let applies = keyword.as_deref() != Some("local") || !self.frame().functions.is_empty();
             for a in &p.assigns {
-                let export = p.declaration
-                    && p.words.first().and_then(Word::as_literal).as_deref() == Some("export");
-                self.apply_assign(a, export);
+                let export = p.declaration && keyword.as_deref() == Some("export");
+                if applies {
+                    self.apply_assign(a, export);
+                }
             }
+            // `GIT_SSH_COMMAND=…` / `export PAGER=…`: code that later commands run.
+            let code_assigns: Vec<Assignment> = p
+                .assigns
+                .iter()
+                .filter_map(|a| match &a.value {
+                    AssignValue::Scalar(w) => Some(Assignment {
+                        name: a.name.clone(),
+                        value: w.clone(),
+                    }),
+                    AssignValue::Array(_) => None,
+                })
+                .collect();
+            self.code_env(&code_assigns, offset);
             if p.words.is_empty() {
                 return;
             }
@@ -210,8 +233,14 @@ impl<'a> Walker<'a> {
                 target: r.target.clone(),
             })
             .collect();
+        let mut words = p.words;
+        let coproc = words.first().and_then(Word::as_literal).as_deref() == Some("coproc")
+            && words.len() > 1;
+        if coproc {
+            words.remove(0);
+        }
         let inv = Invocation {
-            words: p.words,
+            words,
             assigns,
             wrappers: Vec::new(),
             no_functions: false,
@@ -222,6 +251,13 @@ impl<'a> Walker<'a> {
             redirects,
             ctx: None,
         };
+        if coproc {
+            // `coproc cmd`: the command runs in the background with its stdio on pipes.
+            let mut e = Enter::new(Join::Isolated, Some(Context::Background));
+            e.to_pipe = Some(false);
+            self.push_invocation(inv, e);
+            return;
+        }
         self.invoke(inv, !stdout_redirected);
     }
 
@@ -470,7 +506,7 @@ impl<'a> Walker<'a> {
         via: &str,
         ctx: Context,
         offset: usize,
-        positional: Option<Option<Vec<String>>>,
+        args: Option<ShellArgs>,
     ) {
         let same_shell = matches!(ctx, Context::Eval);
         let mut text = String::new();
@@ -509,7 +545,13 @@ impl<'a> Walker<'a> {
         let mut scope = if same_shell {
             self.frame().scope.clone()
         } else {
-            self.frame().scope.child(positional.unwrap_or(None))
+            let args = args.unwrap_or(ShellArgs {
+                arg0: None,
+                positional: None,
+            });
+            let mut child = self.frame().scope.child(args.positional);
+            child.arg0 = args.arg0;
+            child
         };
         for (name, d) in dyn_vars {
             scope.set_var(&name, Value::Dyn(d), true);
@@ -984,52 +1026,7 @@ impl<'a> Walker<'a> {
             "tar" | "bsdtar" | "gtar" | "rsync" | "rg" => {
                 return self.code_options(inv, &program, &args)
             }
-            "parallel" => {
-                let end = args
-                    .iter()
-                    .position(|a| {
-                        matches!(a.as_literal().as_deref(), Some(":::" | "::::" | ":::+"))
-                    })
-                    .unwrap_or(args.len());
-                let first = scan_options(
-                    &args[..end],
-                    &[
-                        "-j",
-                        "--jobs",
-                        "-S",
-                        "--sshlogin",
-                        "--joblog",
-                        "--results",
-                        "-a",
-                        "--arg-file",
-                        "--delay",
-                        "--timeout",
-                        "-n",
-                        "--max-args",
-                        "-d",
-                        "--delimiter",
-                        "-I",
-                    ],
-                    |_, _| {},
-                );
-                let cmd = args[first..end].to_vec();
-                if cmd.len() == 1 {
-                    self.run_code_string(
-                        &cmd[0],
-                        "parallel",
-                        Context::ShellString {
-                            via: "parallel".into(),
-                        },
-                        offset,
-                        None,
-                    );
-                } else if !cmd.is_empty() {
-                    let mut sub = self.sub_invocation(inv, &program, cmd);
-                    sub.trailing_dynamic = true;
-                    self.push_invocation(sub, Enter::new(Join::Isolated, None));
-                }
-                return done;
-            }
+            "parallel" => return self.parallel(inv, &program, &args),
             _ => {}
         }
 
@@ -1194,6 +1191,7 @@ impl<'a> Walker<'a> {
                     operands.get(2..).map_or(Some(Vec::new()), |p| {
                         p.iter().map(Word::as_literal).collect()
                     });
+                let arg0 = operands.get(1).and_then(Word::as_literal);
                 self.run_code_string(
                     code,
                     program,
@@ -1201,7 +1199,7 @@ impl<'a> Walker<'a> {
                         via: program.to_string(),
                     },
                     offset,
-                    Some(positional),
+                    Some(ShellArgs { arg0, positional }),
                 );
             }
         } else if reads_stdin || operands.is_empty() {
@@ -1252,8 +1250,15 @@ impl<'a> Walker<'a> {
         ];
         let mut replace: Option<String> = None;
         let mut null = false;
+        let mut chunk = 0usize;
         let first = scan_options(args, &value_opts, |opt, value| match opt {
             "-I" => replace = value.and_then(Word::as_literal),
+            "-n" | "--max-args" | "-L" | "--max-lines" => {
+                chunk = value
+                    .and_then(Word::as_literal)
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0)
+            }
             "-i" | "--replace" => {
                 replace = Some(
                     value
@@ -1287,36 +1292,130 @@ impl<'a> Walker<'a> {
             });
         let producer = stdin.as_ref().map(|s| s.producer.clone());
         let dynamic_item = Word::dynamic("(xargs input)", producer);
-        let mut invocations = Vec::new();
-        let items_known = known_items.is_some();
-        match (&replace, known_items) {
-            (Some(r), Some(items)) if items.len() <= 16 => {
-                for item in items {
-                    invocations.push(
-                        cmd.iter()
-                            .map(|w| replace_in_word(w, r, &Word::literal(item.clone())))
-                            .collect::<Vec<_>>(),
-                    );
-                }
-            }
-            (Some(r), _) => invocations.push(
-                cmd.iter()
-                    .map(|w| replace_in_word(w, r, &dynamic_item))
-                    .collect(),
-            ),
-            (None, Some(items)) if items.len() <= 256 => {
-                let mut c = cmd.clone();
-                c.extend(items.into_iter().map(Word::literal));
-                invocations.push(c);
-            }
-            (None, _) => invocations.push(cmd.clone()),
-        }
-        for words in invocations {
+        let (runs, trailing) = fan_out(&cmd, known_items, replace.as_deref(), chunk, &dynamic_item);
+        self.push_fan_out(inv, program, runs, trailing);
+        Step::Done(None)
+    }
+
+    /// Pushes the invocations of a command template, first one first.
+    fn push_fan_out(
+        &mut self,
+        inv: &Invocation,
+        program: &str,
+        runs: Vec<Vec<Word>>,
+        trailing: bool,
+    ) {
+        for words in runs.into_iter().rev() {
             let mut sub = self.sub_invocation(inv, program, words);
-            sub.trailing_dynamic = replace.is_none() && !items_known;
+            sub.trailing_dynamic = trailing;
             self.push_invocation(sub, Enter::new(Join::Isolated, None));
         }
-        Step::Done(None)
+    }
+
+    /// GNU parallel: `parallel [options] command [:::: files | ::: args]`; without
+    /// `:::` the arguments come from stdin. A one-word command with blanks is a
+    /// shell string; `{}` is replaced by each argument, else arguments are appended.
+    fn parallel(&mut self, inv: &mut Invocation, program: &str, args: &[Word]) -> Step {
+        let done = Step::Done(Some((program.to_string(), args.to_vec())));
+        let sep = args.iter().position(|a| {
+            matches!(
+                a.as_literal().as_deref(),
+                Some(":::" | "::::" | ":::+" | "::::+")
+            )
+        });
+        let end = sep.unwrap_or(args.len());
+        let value_opts = [
+            "-j",
+            "--jobs",
+            "-S",
+            "--sshlogin",
+            "--joblog",
+            "--results",
+            "-a",
+            "--arg-file",
+            "--delay",
+            "--timeout",
+            "-n",
+            "--max-args",
+            "-d",
+            "--delimiter",
+            "-I",
+            "--colsep",
+            "-C",
+            "--tag-string",
+            "--workdir",
+            "--wd",
+            "-E",
+            "--halt",
+            "--memfree",
+            "--load",
+            "--retries",
+            "--tmpdir",
+            "--tempdir",
+            "-X",
+        ];
+        let mut replace = "{}".to_string();
+        let first = scan_options(&args[..end], &value_opts, |opt, v| {
+            if let ("-I", Some(v)) = (opt, v) {
+                replace = v.as_literal().unwrap_or_else(|| "{}".into());
+            }
+        });
+        let cmd: Vec<Word> = args[first.min(end)..end].to_vec();
+        if cmd.is_empty() {
+            return done;
+        }
+        let items: Option<Vec<String>> = match sep {
+            Some(i)
+                if args[i]
+                    .as_literal()
+                    .as_deref()
+                    .is_some_and(|s| s.starts_with(":::") && !s.starts_with("::::")) =>
+            {
+                args[i + 1..]
+                    .iter()
+                    .take_while(|a| !a.as_literal().is_some_and(|t| t.starts_with(":::")))
+                    .map(Word::as_literal)
+                    .collect()
+            }
+            Some(_) => None,
+            None => inv.stdin.as_ref().and_then(|s| s.text.clone()).map(|t| {
+                t.lines()
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            }),
+        };
+        let producer = inv
+            .stdin
+            .as_ref()
+            .map(|s| s.producer.clone())
+            .filter(|_| sep.is_none());
+        let unknown = Word::dynamic("(parallel input)", producer);
+        let uses_replace = cmd.iter().any(|w| w.text().contains(&replace));
+        let (runs, trailing) = fan_out(
+            &cmd,
+            items,
+            uses_replace.then_some(replace.as_str()),
+            1,
+            &unknown,
+        );
+        if cmd.len() == 1 && cmd[0].text().contains(' ') {
+            for run in runs.into_iter().rev() {
+                let code = words::join_words(run);
+                self.run_code_string(
+                    &code,
+                    "parallel",
+                    Context::ShellString {
+                        via: "parallel".into(),
+                    },
+                    inv.offset,
+                    None,
+                );
+            }
+            return done;
+        }
+        self.push_fan_out(inv, program, runs, trailing);
+        done
     }
 
     fn find(&mut self, inv: &mut Invocation, program: &str, args: &[Word]) -> Step {
@@ -1345,6 +1444,7 @@ impl<'a> Walker<'a> {
             starts.push(Word::literal("."));
         }
         let found = Word::dynamic("{}", Some("find".into()));
+        let mut execs = Vec::new();
         while i < args.len() {
             let t = args[i].as_literal().unwrap_or_default();
             i += 1;
@@ -1367,7 +1467,7 @@ impl<'a> Walker<'a> {
                     if !cmd.is_empty() {
                         let mut sub = self.sub_invocation(inv, program, cmd);
                         sub.trailing_dynamic = plus;
-                        self.push_invocation(sub, Enter::new(Join::Isolated, None));
+                        execs.push(sub);
                     }
                 }
                 "-delete" => {
@@ -1385,6 +1485,10 @@ impl<'a> Walker<'a> {
                 }
                 _ => {}
             }
+        }
+        // Blocks run in stack order: push the last -exec first.
+        for sub in execs.into_iter().rev() {
+            self.push_invocation(sub, Enter::new(Join::Isolated, None));
         }
         Step::Done(Some((program.to_string(), args.to_vec())))
     }
@@ -1555,6 +1659,16 @@ impl<'a> Walker<'a> {
             }
             code = split_word_at(value, 1);
             let _ = sub;
+        }
+        // Boolean values of keys like core.fsmonitor select git's built-in behaviour.
+        if matches!(
+            value
+                .as_literal()
+                .map(|v| v.to_ascii_lowercase())
+                .as_deref(),
+            Some("true" | "false" | "yes" | "no" | "on" | "off" | "1" | "0" | "")
+        ) {
+            return;
         }
         if key_l == "core.hookspath" {
             self.code_exec("git", "shell", CodeSource::Option, Code::file(code), offset);
@@ -1841,6 +1955,65 @@ impl<'a> Walker<'a> {
             }
         }
         Step::Done(Some((program.to_string(), args.to_vec())))
+    }
+}
+
+/// Most invocations a command template fans out to (`xargs`, `parallel`); past it
+/// one invocation with an unknown argument stands for all.
+const MAX_FAN_OUT: usize = 16;
+
+/// The invocations of a command template for its input items: with a
+/// replacement string (`-I {}`), one per item with the string replaced;
+/// otherwise the items appended, `chunk` at a time (0: all at once). Unknown
+/// items give one invocation with the replacement unknown, or (second value)
+/// trailing arguments that are unknown.
+fn fan_out(
+    cmd: &[Word],
+    items: Option<Vec<String>>,
+    replace: Option<&str>,
+    chunk: usize,
+    unknown: &Word,
+) -> (Vec<Vec<Word>>, bool) {
+    match (replace, items) {
+        (Some(r), Some(items)) if items.len() <= MAX_FAN_OUT => {
+            let runs = items
+                .iter()
+                .map(|item| {
+                    cmd.iter()
+                        .map(|w| replace_in_word(w, r, &Word::literal(item.clone())))
+                        .collect()
+                })
+                .collect();
+            (runs, false)
+        }
+        (Some(r), _) => (
+            vec![cmd.iter().map(|w| replace_in_word(w, r, unknown)).collect()],
+            false,
+        ),
+        (None, Some(items)) => {
+            let size = if chunk == 0 {
+                items.len().max(1)
+            } else {
+                chunk
+            };
+            if items.len().div_ceil(size) > MAX_FAN_OUT {
+                return (vec![cmd.to_vec()], true);
+            }
+            let mut runs: Vec<Vec<Word>> = items
+                .chunks(size)
+                .map(|c| {
+                    cmd.iter()
+                        .cloned()
+                        .chain(c.iter().cloned().map(Word::literal))
+                        .collect()
+                })
+                .collect();
+            if runs.is_empty() {
+                runs.push(cmd.to_vec());
+            }
+            (runs, false)
+        }
+        (None, None) => (vec![cmd.to_vec()], true),
     }
 }
 

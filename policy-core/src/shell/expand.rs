@@ -191,7 +191,12 @@ impl<'a> Walker<'a> {
                     );
                 }
                 "string" | "translated_string" => {
-                    out.push(EMPTY_QUOTED);
+                    // `"$@"` / `"${a[@]}"` with no elements is no word at all.
+                    let all_elements =
+                        text == "\"$@\"" || (text.starts_with("\"${") && text.ends_with("[@]}\""));
+                    if !all_elements {
+                        out.push(EMPTY_QUOTED);
+                    }
                     let open = if node.kind() == "string" { 1 } else { 2 };
                     let start = node.start_byte() + open.min(text.len());
                     let end = node

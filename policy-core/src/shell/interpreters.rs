@@ -49,7 +49,8 @@ pub(crate) static INTERPRETERS: &[Interpreter] = &[
     Interpreter {
         code_opts: &["-e", "-E"],
         value_opts: &[
-            "-I", "-M", "-m", "-x", "-F", "-i", "-l", "-0", "-C", "-d", "-D",
+            // -i, -l, -0, -x, -C, -d, -D take attached values only (`-i.bak`).
+            "-I", "-M", "-m",
         ],
         ..i(&["perl"], "perl")
     },
@@ -60,11 +61,7 @@ pub(crate) static INTERPRETERS: &[Interpreter] = &[
             "-I",
             "-E",
             "-C",
-            "-x",
-            "-F",
-            "-i",
-            "-0",
-            "-W",
+            // -x, -F, -i, -0, -W take attached values only.
             "--encoding",
             "--external-encoding",
             "--internal-encoding",
@@ -267,6 +264,7 @@ pub(crate) fn embedded_shell(language: &str, code: &str) -> Vec<String> {
         "proc_open",
         "do shell script",
         "Command",
+        "execute",
     ];
     let mut out = Vec::new();
     let bytes = code.as_bytes();
@@ -287,8 +285,17 @@ pub(crate) fn embedded_shell(language: &str, code: &str) -> Vec<String> {
             }
             let after = rest[call.len()..].trim_start();
             let after = after.strip_prefix('(').unwrap_or(after).trim_start();
-            let after = after.strip_prefix('[').unwrap_or(after).trim_start();
-            if let Some(s) = string_literal(after) {
+            if let Some(list) = after.strip_prefix('[') {
+                // An argument vector: `subprocess.run(['rm', '-rf', 'x'])`.
+                if let Some(argv) = string_list(list) {
+                    out.push(
+                        argv.iter()
+                            .map(|a| shell_quote(a))
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    );
+                }
+            } else if let Some(s) = string_literal(after) {
                 out.push(s);
             }
             idx += call.len();
@@ -326,6 +333,51 @@ pub(crate) fn embedded_shell(language: &str, code: &str) -> Vec<String> {
         idx += code[idx..].chars().next().map_or(1, char::len_utf8);
     }
     out
+}
+
+/// Reads a list of string literals up to `]` (`'rm', "-rf", 'x']`).
+fn string_list(s: &str) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    let mut rest = s.trim_start();
+    loop {
+        if let Some(r) = rest.strip_prefix(']') {
+            let _ = r;
+            return Some(out);
+        }
+        let lit = string_literal(rest)?;
+        let quote = rest.chars().next()?;
+        // Skip past the literal: find its closing quote, honouring escapes.
+        let mut escaped = false;
+        let mut end = None;
+        for (i, c) in rest.char_indices().skip(1) {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == quote {
+                end = Some(i + c.len_utf8());
+                break;
+            }
+        }
+        out.push(lit);
+        rest = rest[end?..].trim_start();
+        rest = rest.strip_prefix(',').unwrap_or(rest).trim_start();
+        if out.len() > 256 {
+            return None;
+        }
+    }
+}
+
+/// Single-quotes a word for re-parsing as shell text when needed.
+fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+%@".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }
 
 /// Reads a quoted string literal (`"…"`, `'…'`, `` `…` ``) at the start of `s`,

@@ -48,6 +48,8 @@ pub(crate) struct Scope<'a> {
     pub functions: HashMap<String, Function<'a>>,
     /// True for a shell whose environment we know nothing about (another host, a container).
     pub foreign: bool,
+    /// `$0`, when set by `bash -c CODE NAME` (else `bash`).
+    pub arg0: Option<String>,
     /// Known environment (from the options), consulted for unset names.
     env: std::sync::Arc<HashMap<String, String>>,
 }
@@ -70,6 +72,7 @@ impl<'a> Scope<'a> {
             },
             functions: HashMap::new(),
             foreign: false,
+            arg0: None,
             env: std::sync::Arc::new(env),
         }
     }
@@ -83,6 +86,7 @@ impl<'a> Scope<'a> {
             positional: None,
             functions: HashMap::new(),
             foreign: true,
+            arg0: None,
             env: std::sync::Arc::new(HashMap::new()),
         }
     }
@@ -116,6 +120,7 @@ impl<'a> Scope<'a> {
             positional,
             functions: self.functions.clone(),
             foreign: self.foreign,
+            arg0: None,
             env: self.env.clone(),
         }
     }
@@ -135,7 +140,7 @@ impl<'a> Scope<'a> {
             "PWD" => self.cwd.clone().map_or_else(dynamic, Value::Str),
             "OLDPWD" => self.oldpwd.clone().map_or_else(dynamic, Value::Str),
             "IFS" if !self.foreign => Value::Str(" \t\n".into()),
-            "0" if !self.foreign => Value::Str("bash".into()),
+            "0" if !self.foreign => Value::Str(self.arg0.clone().unwrap_or_else(|| "bash".into())),
             "#" => match &self.positional {
                 Some(p) => Value::Str(p.len().to_string()),
                 None => dynamic(),

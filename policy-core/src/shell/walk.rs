@@ -739,10 +739,7 @@ impl<'a> Walker<'a> {
                         .insert(name, crate::shell::scope::Function { body, src });
                 }
             }
-            "test_command" => {
-                self.scan_substitutions(node, src);
-                self.flush_subs();
-            }
+            "test_command" => self.test_command(node, src),
             "comment" => {}
             "ERROR" => self.error_node(node, src),
             _ => {
@@ -1136,6 +1133,58 @@ impl<'a> Walker<'a> {
         words
     }
 
+    /// `[ … ]` is the `[` builtin: an exec with its words. `[[ … ]]` is syntax:
+    /// only the substitutions inside run.
+    fn test_command(&mut self, node: Node<'a>, src: &'a Source) {
+        let single = node.child(0).is_some_and(|c| c.kind() == "[");
+        if !single {
+            self.scan_substitutions(node, src);
+            self.flush_subs();
+            return;
+        }
+        const WORDISH: &[&str] = &[
+            "word",
+            "string",
+            "raw_string",
+            "ansi_c_string",
+            "translated_string",
+            "simple_expansion",
+            "expansion",
+            "concatenation",
+            "number",
+            "command_substitution",
+            "process_substitution",
+            "test_operator",
+            "arithmetic_expansion",
+            "extglob_pattern",
+            "regex",
+        ];
+        let mut leaves: Vec<Node<'a>> = Vec::new();
+        let mut stack: Vec<Node<'a>> = Self::children(node).into_iter().rev().collect();
+        while let Some(n) = stack.pop() {
+            if !self.charge(1) {
+                return;
+            }
+            if WORDISH.contains(&n.kind()) || (!n.is_named() && !matches!(n.kind(), "[" | "]")) {
+                leaves.push(n);
+            } else if n.is_named() {
+                stack.extend(Self::children(n).into_iter().rev());
+            }
+        }
+        let mut words = vec![Word::literal("[")];
+        words.extend(self.expand_runs(&leaves, src));
+        words.push(Word::literal("]"));
+        let p = Pending {
+            words,
+            assigns: Vec::new(),
+            redirects: Vec::new(),
+            offset: node.start_byte() + src.base,
+            declaration: false,
+        };
+        self.tasks.push(Task::Emit(Box::new(p)));
+        self.flush_subs();
+    }
+
     fn declaration(&mut self, node: Node<'a>, src: &'a Source) {
         let mut words = Vec::new();
         let mut assigns = Vec::new();
@@ -1145,7 +1194,16 @@ impl<'a> Walker<'a> {
                 "variable_assignment" => {
                     if let Some(a) = self.assignment(c, src) {
                         // Keep the word too, so `export A=1` reads as written.
-                        words.push(Word::literal(format!("{}=", a.name)));
+                        let mut shown = vec![Word::literal(format!("{}=", a.name))];
+                        match &a.value {
+                            AssignValue::Scalar(v) => shown.push(v.clone()),
+                            AssignValue::Array(items) => {
+                                shown.push(Word::literal("("));
+                                shown.push(words::join_words(items.clone()));
+                                shown.push(Word::literal(")"));
+                            }
+                        }
+                        words.push(words::join_words_with(shown, ""));
                         assigns.push(a);
                     }
                 }

@@ -30,6 +30,8 @@ pub(crate) struct Wrapper {
     pub subcommand: &'static [&'static str],
     /// The command is all operands joined by spaces and run by `sh -c` (`watch`).
     pub join_as_shell: bool,
+    /// When a `--` is present, the command is what follows it (`mise exec node@20 -- node`).
+    pub after_dashdash: bool,
 }
 
 const fn w(names: &'static [&'static str]) -> Wrapper {
@@ -44,6 +46,7 @@ const fn w(names: &'static [&'static str]) -> Wrapper {
         skip: 0,
         subcommand: &[],
         join_as_shell: false,
+        after_dashdash: false,
     }
 }
 
@@ -78,8 +81,6 @@ pub(crate) static WRAPPERS: &[Wrapper] = &[
             "--list",
             "-v",
             "--validate",
-            "-k",
-            "--reset-timestamp",
             "-K",
             "--remove-timestamp",
             "-e",
@@ -253,6 +254,7 @@ pub(crate) static WRAPPERS: &[Wrapper] = &[
     Wrapper {
         value_opts: &["-C", "--cd", "-E", "--env", "-j", "--jobs"],
         subcommand: &["exec", "x"],
+        after_dashdash: true,
         ..w(&["mise", "rtx"])
     },
     Wrapper {
@@ -390,6 +392,20 @@ pub(crate) fn scan_options(
 /// Applies a wrapper row to the wrapper's arguments.
 pub(crate) fn unwrap(spec: &Wrapper, args: &[Word]) -> Unwrapped {
     let mut out = Unwrapped::default();
+    let sub_args = if spec.subcommand.is_empty() {
+        args
+    } else {
+        &args[1.min(args.len())..]
+    };
+    if spec.after_dashdash {
+        if let Some(dd) = sub_args
+            .iter()
+            .position(|a| a.as_literal().as_deref() == Some("--"))
+        {
+            out.command = sub_args[dd + 1..].to_vec();
+            return out;
+        }
+    }
     let args = if spec.subcommand.is_empty() {
         args
     } else {
