@@ -106,6 +106,15 @@ impl<'a> Walker<'a> {
             Value::Str(s) => s,
             _ => " \t\n".to_string(),
         };
+        if atoms.contains(&Atom::Sep) {
+            let mut out = Vec::new();
+            for piece in atoms.split(|a| *a == Atom::Sep) {
+                if !piece.is_empty() {
+                    out.extend(self.finish_atoms(piece.to_vec(), mode, source));
+                }
+            }
+            return out;
+        }
         let variants = if mode.brace {
             match words::brace_expand(atoms, self.opts.limits.max_brace_words) {
                 Ok(v) => v,
@@ -299,7 +308,13 @@ impl<'a> Walker<'a> {
             out.push(Atom::Val(v, quoted));
             rest = &after[len..];
         }
-        quote::literal_chars(rest, q, |c, qd| out.push(Atom::Ch(c, qd)));
+        quote::literal_chars(rest, q, |c, qd| {
+            if !qd && q == Quoting::Unquoted && matches!(c, ' ' | '\t' | '\n') {
+                out.push(Atom::Sep);
+            } else {
+                out.push(Atom::Ch(c, qd));
+            }
+        });
     }
 
     /// Pushes the children of `node` within `[start, end)` and the gaps between them.

@@ -215,6 +215,60 @@ fn is_statement(node: Node<'_>) -> bool {
     STATEMENT_KINDS.contains(&node.kind())
 }
 
+/// The blanks of a gap made only of backslash-escaped blanks (`\ \ `); `None`
+/// for any other gap. An empty gap gives an empty list.
+fn escaped_blanks(gap: &str) -> Option<Vec<char>> {
+    let mut out = Vec::new();
+    let mut chars = gap.chars();
+    while let Some(c) = chars.next() {
+        match (c, chars.next()) {
+            ('\\', Some(b @ (' ' | '\t'))) => out.push(b),
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// The escaped blanks in a gap of blanks between two words: those glued to the
+/// previous word, free-standing words made only of escaped blanks, and those
+/// glued to the next word. `None` when the gap holds anything else.
+struct BlankGap {
+    prev: Vec<char>,
+    free: Vec<Vec<char>>,
+    next: Vec<char>,
+}
+
+fn blank_gap(gap: &str) -> Option<BlankGap> {
+    let mut segments: Vec<Vec<char>> = vec![Vec::new()];
+    let mut chars = gap.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(b @ (' ' | '\t')) => segments.last_mut()?.push(b),
+                _ => return None,
+            },
+            ' ' | '\t' => segments.push(Vec::new()),
+            _ => return None,
+        }
+    }
+    if segments.len() == 1 {
+        // No unescaped blank: the words are joined (see `escaped_blanks`).
+        return Some(BlankGap {
+            prev: Vec::new(),
+            free: Vec::new(),
+            next: Vec::new(),
+        });
+    }
+    let next = segments.pop().unwrap_or_default();
+    let prev = if segments.is_empty() {
+        Vec::new()
+    } else {
+        segments.remove(0)
+    };
+    let free = segments.into_iter().filter(|s| !s.is_empty()).collect();
+    Some(BlankGap { prev, free, next })
+}
+
 /// Shortens text for messages and dynamic sources.
 pub(crate) fn clip(text: &str, max: usize) -> String {
     if text.len() <= max {
@@ -414,7 +468,7 @@ impl<'a> Walker<'a> {
             if !self.charge(1) {
                 break;
             }
-            if n.is_error() && Self::is_brace_word_error(n) {
+            if n.is_error() && (Self::is_brace_word_error(n) || Self::is_word_error(n, src)) {
                 continue;
             }
             if n.is_error() || n.is_missing() {
@@ -437,6 +491,20 @@ impl<'a> Walker<'a> {
             }
         }
         None
+    }
+
+    /// An ERROR node in a command's arguments whose text is one shell word (no
+    /// blanks, no operators): tree-sitter failed to tokenize it (`{..}`), bash
+    /// reads it as a word, and the walker expands it as one.
+    fn is_word_error(n: Node<'a>, src: &'a Source) -> bool {
+        n.parent()
+            .is_some_and(|p| matches!(p.kind(), "command" | "concatenation" | "command_name"))
+            && !src.text_of(n).contains([
+                ' ', '\t', '\n', ';', '&', '|', '<', '>', '(', ')', '`', '"', '\'', '\\',
+            ])
+            && Self::children(n)
+                .iter()
+                .all(|c| !c.is_error() && !c.is_missing())
     }
 
     /// An ERROR node that is only a `{word…` command: `{` glued to a command (name).
@@ -1082,51 +1150,79 @@ impl<'a> Walker<'a> {
         let mut i = 0;
         while i < nodes.len() {
             let mut j = i + 1;
-            while j < nodes.len() && nodes[j].start_byte() == nodes[j - 1].end_byte() {
+            // Joined: nodes with nothing between them, or only escaped blanks (`{\ ,}`).
+            while j < nodes.len()
+                && escaped_blanks(src.slice(nodes[j - 1].end_byte(), nodes[j].start_byte()))
+                    .is_some()
+            {
                 j += 1;
             }
             let mut atoms = Vec::new();
             let start = nodes[i].start_byte();
-            let before = src.slice(start.saturating_sub(2), start);
-            let escaped_blank = (before == "\\ " || before == "\\\t")
-                && !src
-                    .slice(start.saturating_sub(3), start.saturating_sub(2))
-                    .ends_with('\\');
-            if escaped_blank {
-                atoms.push(crate::shell::words::Atom::Ch(
-                    before.chars().nth(1).unwrap_or(' '),
-                    true,
-                ));
+            // Escaped blanks that tree-sitter left between words: glued ones belong
+            // to the neighbouring word, free-standing ones are words of their own.
+            let gap_before = if i == 0 {
+                let from = nodes[0].parent().map_or(start, |p| p.start_byte());
+                src.slice(from, start)
+            } else {
+                src.slice(nodes[i - 1].end_byte(), start)
+            };
+            if let Some(g) = blank_gap(gap_before) {
+                if i == 0 {
+                    for w in &g.free {
+                        words.push(Word::literal(w.iter().collect::<String>()));
+                    }
+                }
+                atoms.extend(
+                    g.next
+                        .iter()
+                        .map(|c| crate::shell::words::Atom::Ch(*c, true)),
+                );
             }
             let mut ok = true;
-            for &n in &nodes[i..j] {
+            for (k, &n) in nodes[i..j].iter().enumerate() {
+                if k > 0 {
+                    let gap = src.slice(nodes[i + k - 1].end_byte(), n.start_byte());
+                    for c in escaped_blanks(gap).unwrap_or_default() {
+                        atoms.push(crate::shell::words::Atom::Ch(c, true));
+                    }
+                }
                 let target = if n.kind() == "command_name" {
                     n.named_child(0).unwrap_or(n)
                 } else {
                     n
                 };
-                // `a$` + `HOME`: tree-sitter ended the first node at the `$`.
-                if matches!(
-                    atoms.last(),
-                    Some(crate::shell::words::Atom::Ch('$', false))
-                ) && matches!(target.kind(), "word" | "number")
-                    && target.child_count() == 0
-                {
-                    atoms.pop();
-                    let text = format!("${}", src.text_of(target));
-                    self.text_atoms(&text, crate::shell::quote::Quoting::Unquoted, &mut atoms);
-                    continue;
-                }
                 match self.atoms(target, src, crate::shell::quote::Quoting::Unquoted) {
                     Some(a) => atoms.extend(a),
                     None => ok = false,
                 }
             }
-            let text = src.slice(start, nodes[j - 1].end_byte());
+            let end = nodes[j - 1].end_byte();
+            let gap_after = match nodes.get(j) {
+                Some(n) => src.slice(end, n.start_byte()),
+                None => src.slice(end, nodes[j - 1].parent().map_or(end, |p| p.end_byte())),
+            };
+            let after = blank_gap(gap_after);
+            if let Some(g) = &after {
+                atoms.extend(
+                    g.prev
+                        .iter()
+                        .map(|c| crate::shell::words::Atom::Ch(*c, true)),
+                );
+            }
+            let text = src.slice(start, end);
+            if j - i > 1 {
+                self.rejoin_parameters(&mut atoms);
+            }
             if ok {
                 words.extend(self.finish_atoms(atoms, Mode::ARGV, text));
             } else {
                 words.push(Word::dynamic(clip(text, 80), None));
+            }
+            if let Some(g) = after {
+                for w in g.free {
+                    words.push(Word::literal(w.into_iter().collect::<String>()));
+                }
             }
             i = j;
         }
@@ -1183,6 +1279,48 @@ impl<'a> Walker<'a> {
         };
         self.tasks.push(Task::Emit(Box::new(p)));
         self.flush_subs();
+    }
+
+    /// tree-sitter sometimes ends a node at a `$` and puts the name in the next
+    /// node (`{a$` + `HOME,x}`); bash reads `$HOME` there. An unquoted `$`
+    /// followed by unquoted name characters becomes the parameter's value.
+    fn rejoin_parameters(&mut self, atoms: &mut Vec<crate::shell::words::Atom>) {
+        use crate::shell::words::Atom;
+        let mut i = 0;
+        while i + 1 < atoms.len() {
+            if !matches!(atoms[i], Atom::Ch('$', false)) {
+                i += 1;
+                continue;
+            }
+            let mut name = String::new();
+            let mut j = i + 1;
+            while let Some(Atom::Ch(c, false)) = atoms.get(j) {
+                let first = name.is_empty();
+                let ok = c.is_ascii_alphabetic() || *c == '_' || (!first && c.is_ascii_digit());
+                if first && c.is_ascii_digit() {
+                    name.push(*c);
+                    j += 1;
+                    break;
+                }
+                if !ok {
+                    break;
+                }
+                name.push(*c);
+                j += 1;
+            }
+            if name.is_empty() {
+                i += 1;
+                continue;
+            }
+            let mut value = Vec::new();
+            self.text_atoms(
+                &format!("${name}"),
+                crate::shell::quote::Quoting::Unquoted,
+                &mut value,
+            );
+            atoms.splice(i..j, value);
+            i += 1;
+        }
     }
 
     fn declaration(&mut self, node: Node<'a>, src: &'a Source) {

@@ -15,6 +15,9 @@ pub(crate) enum Atom {
     Ch(char, bool),
     /// The result of an expansion; `quoted` when inside double quotes.
     Val(ExpVal, bool),
+    /// An unquoted blank inside what tree-sitter gave as one word (`{ }`): bash
+    /// separates words there.
+    Sep,
 }
 
 /// The value of an expansion.
@@ -175,7 +178,9 @@ fn sequence(inner: &[Atom]) -> Option<Vec<Vec<Atom>>> {
     } else {
         1
     };
-    let to_atoms = |s: String| s.chars().map(|c| Atom::Ch(c, true)).collect::<Vec<_>>();
+    // Sequence items are digits, signs and letters: unquoted (tilde expansion
+    // still applies, `~{0..1}`), and they cannot start another brace expansion.
+    let to_atoms = |s: String| s.chars().map(|c| Atom::Ch(c, false)).collect::<Vec<_>>();
     const MAX_SEQ: i64 = 100_000;
     if let (Ok(a), Ok(b)) = (parts[0].parse::<i64>(), parts[1].parse::<i64>()) {
         if (a - b).abs() / incr > MAX_SEQ {
@@ -233,7 +238,7 @@ fn sequence(inner: &[Atom]) -> Option<Vec<Vec<Atom>>> {
     loop {
         let c = char::from_u32(v as u32)?;
         // Bash emits the characters between `Z` and `a` too, but quotes none of them.
-        out.push(vec![Atom::Ch(c, true)]);
+        out.push(vec![Atom::Ch(c, !c.is_ascii_alphanumeric())]);
         if v == b {
             break;
         }
@@ -362,6 +367,7 @@ pub(crate) fn split_fields(atoms: &[Atom], ifs: &str, split: bool) -> Vec<Word> 
     let is_ws = |c: char| matches!(c, ' ' | '\t' | '\n');
     for atom in atoms {
         match atom {
+            Atom::Sep => f.finish(),
             Atom::Ch(c, quoted) => {
                 if split && !quoted && is_glob_char(*c) {
                     f.glob = true;
