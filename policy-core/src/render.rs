@@ -15,16 +15,30 @@ use std::fmt::Write as _;
 
 use crate::action::{Action, CodeSource, Context, NetDirection, Word, WordPart};
 
+/// Escapes control characters so that a summary is always one line.
+fn escape_controls(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn quote(s: &str) -> String {
-    if !s.is_empty() && !s.contains([' ', '\t', '\n', '\'', '"', '\\']) {
+    if !s.is_empty()
+        && !s.contains(|c: char| matches!(c, ' ' | '\'' | '"' | '\\') || c.is_control())
+    {
         return s.to_string();
     }
     format!(
         "'{}'",
-        s.replace('\\', "\\\\")
-            .replace('\'', "\\'")
-            .replace('\n', "\\n")
-            .replace('\t', "\\t")
+        escape_controls(&s.replace('\\', "\\\\").replace('\'', "\\'"))
     )
 }
 
@@ -40,7 +54,7 @@ pub fn word(w: &Word) -> String {
                     out.push_str(&quote(&lit));
                     lit.clear();
                 }
-                let _ = write!(out, "«{}»", d.source);
+                let _ = write!(out, "«{}»", escape_controls(&d.source));
             }
         }
     }
@@ -151,14 +165,14 @@ impl Action {
             }
             Action::Mcp(m) => format!("mcp {} {}", m.server, m.tool),
             Action::Tool(t) => format!("tool {}", t.tool),
-            Action::Opaque(o) => format!(
+            Action::Opaque(o) => escape_controls(&format!(
                 "opaque {}: {}",
                 serde_json::to_value(&o.reason)
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_string))
                     .unwrap_or_default(),
                 o.detail
-            ),
+            )),
         }
     }
 

@@ -186,6 +186,8 @@ pub(crate) struct Walker<'a> {
     pub redirect_owner: Vec<(Node<'a>, Vec<Node<'a>>)>,
     /// Words after a redirection target that are really arguments (see `expand_redirects`).
     pub extra_args: Vec<Word>,
+    /// Descriptor numbers tree-sitter gave as arguments, by redirection start byte.
+    pub fd_hints: Vec<(usize, u32)>,
 }
 
 const STATEMENT_KINDS: &[&str] = &[
@@ -308,6 +310,7 @@ impl<'a> Walker<'a> {
             static_failed: false,
             redirect_owner: Vec::new(),
             extra_args: Vec::new(),
+            fd_hints: Vec::new(),
         };
         if command.len() > opts.limits.max_bytes {
             w.opaque(
@@ -467,6 +470,15 @@ impl<'a> Walker<'a> {
         while let Some(n) = stack.pop() {
             if !self.charge(1) {
                 break;
+            }
+            // `3<> file`: tree-sitter-bash does not know `<>` and leaves the `>` as an ERROR.
+            let read_write = n.is_error()
+                && src.text_of(n) == ">"
+                && n.parent().is_some_and(|p| p.kind() == "file_redirect")
+                && n.prev_sibling()
+                    .is_some_and(|p| p.kind() == "<" && p.end_byte() == n.start_byte());
+            if read_write {
+                continue;
             }
             if n.is_error() && (Self::is_brace_word_error(n) || Self::is_word_error(n, src)) {
                 continue;
@@ -809,6 +821,20 @@ impl<'a> Walker<'a> {
             }
             "test_command" => self.test_command(node, src),
             "comment" => {}
+            // `$(<file)`: a substitution made of a redirection reads the file.
+            "file_redirect" => {
+                let redirects = self.expand_redirects(&[node], src);
+                self.extra_args.clear();
+                let p = Pending {
+                    words: Vec::new(),
+                    assigns: Vec::new(),
+                    redirects,
+                    offset: node.start_byte() + src.base,
+                    declaration: false,
+                };
+                self.tasks.push(Task::Emit(Box::new(p)));
+                self.flush_subs();
+            }
             "ERROR" => self.error_node(node, src),
             _ => {
                 if node.is_named() {
@@ -1048,8 +1074,21 @@ impl<'a> Walker<'a> {
                 _ => {}
             }
         }
-        let mut words = self.expand_runs(&word_nodes, src);
         redirect_nodes.extend_from_slice(outer_redirects);
+        // `cat 0< in.txt`: tree-sitter reads the `0` as an argument; it is the
+        // descriptor of the redirection glued to it.
+        for r in &redirect_nodes {
+            if let Some(pos) = word_nodes
+                .iter()
+                .position(|w| w.kind() == "number" && w.end_byte() == r.start_byte())
+            {
+                if let Ok(fd) = src.text_of(word_nodes[pos]).parse::<u32>() {
+                    self.fd_hints.push((r.start_byte(), fd));
+                    word_nodes.remove(pos);
+                }
+            }
+        }
+        let mut words = self.expand_runs(&word_nodes, src);
         // A heredoc-pipeline's first stage carries the redirect nodes of its statement.
         if let Some(pos) = self.redirect_owner.iter().position(|(b, _)| *b == node) {
             let (_, r) = self.redirect_owner.remove(pos);
@@ -1544,7 +1583,12 @@ impl<'a> Walker<'a> {
         let mut carry_fd: Option<u32> = None;
         for (ri, &r) in nodes.iter().enumerate() {
             let next_start = nodes.get(ri + 1).map(|n| n.start_byte());
-            let mut fd = carry_fd.take();
+            let hint = self
+                .fd_hints
+                .iter()
+                .position(|(s, _)| *s == r.start_byte())
+                .map(|i| self.fd_hints.swap_remove(i).1);
+            let mut fd = carry_fd.take().or(hint);
             let mut seen_destination = false;
             let mut op = String::new();
             let mut targets: Vec<Word> = Vec::new();
@@ -1595,6 +1639,7 @@ impl<'a> Walker<'a> {
                         out.extend(more);
                         extra.extend(more_extra);
                     }
+                    (_, "ERROR") if op == "<" && src.text_of(c) == ">" => op = "<>".into(),
                     (_, k) if !c.is_named() && k != "heredoc_end" && op.is_empty() => {
                         op = k.to_string();
                         strip_tabs = op == "<<-";
