@@ -73,14 +73,19 @@ pub(crate) trait TildeResolver {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct TooManyWords;
 
-/// Brace-expands a word (left to right, nested), bounded by `max_words`.
+/// Most atoms brace expansion may copy while building its words; past it the
+/// expansion counts as too large (keeps `{a,b}` × 10 000 linear).
+const MAX_BRACE_ATOMS: usize = 1 << 20;
+
+/// Brace-expands a word (left to right, nested), bounded by `max_words` and by
+/// the atoms copied.
 pub(crate) fn brace_expand(
     atoms: Vec<Atom>,
     max_words: usize,
 ) -> Result<Vec<Vec<Atom>>, TooManyWords> {
     let mut out = Vec::new();
     let mut stack = vec![atoms];
-    let mut produced = 0usize;
+    let mut copied = 0usize;
     while let Some(word) = stack.pop() {
         match find_brace(&word) {
             None => {
@@ -90,8 +95,8 @@ pub(crate) fn brace_expand(
                 }
             }
             Some((open, close, alts)) => {
-                produced += alts.len();
-                if produced > max_words.saturating_mul(4) {
+                copied += alts.len().saturating_mul(word.len());
+                if copied > MAX_BRACE_ATOMS || out.len() + stack.len() + alts.len() > max_words {
                     return Err(TooManyWords);
                 }
                 for alt in alts.into_iter().rev() {
@@ -112,50 +117,58 @@ fn is_unquoted(a: &Atom, ch: char) -> bool {
 }
 
 /// Finds the first brace expression that bash would expand: returns the open
-/// and close indices and the alternatives.
+/// and close indices and the alternatives. One pass matches the braces, so a
+/// word of thousands of braces costs linear time.
 fn find_brace(word: &[Atom]) -> Option<(usize, usize, Vec<Vec<Atom>>)> {
-    let mut start = 0;
-    while start < word.len() {
-        let open = start + word[start..].iter().position(|a| is_unquoted(a, '{'))?;
-        // `${` never starts a brace expansion.
-        if open > 0 && is_unquoted(&word[open - 1], '$') {
-            start = open + 1;
-            continue;
-        }
-        let mut depth = 0usize;
-        let mut commas = Vec::new();
-        let mut close = None;
-        for (i, a) in word.iter().enumerate().skip(open) {
-            if is_unquoted(a, '{') {
-                depth += 1;
-            } else if is_unquoted(a, '}') {
-                depth -= 1;
-                if depth == 0 {
-                    close = Some(i);
-                    break;
-                }
-            } else if depth == 1 && is_unquoted(a, ',') {
-                commas.push(i);
+    let n = word.len();
+    let mut close_of: Vec<usize> = Vec::new();
+    let mut opens: Vec<usize> = Vec::new();
+    let mut has_comma: Vec<bool> = Vec::new();
+    let mut stack: Vec<usize> = Vec::new();
+    for i in 0..n {
+        if is_unquoted(&word[i], '{') && !(i > 0 && is_unquoted(&word[i - 1], '$')) {
+            stack.push(opens.len());
+            opens.push(i);
+            close_of.push(usize::MAX);
+            has_comma.push(false);
+        } else if is_unquoted(&word[i], '}') {
+            if let Some(k) = stack.pop() {
+                close_of[k] = i;
+            }
+        } else if is_unquoted(&word[i], ',') {
+            if let Some(&k) = stack.last() {
+                has_comma[k] = true;
             }
         }
-        let Some(close) = close else {
-            start = open + 1;
+    }
+    for k in 0..opens.len() {
+        let (open, close) = (opens[k], close_of[k]);
+        if close == usize::MAX {
             continue;
-        };
-        if !commas.is_empty() {
-            let mut alts = Vec::with_capacity(commas.len() + 1);
+        }
+        if has_comma[k] {
+            let mut alts = Vec::new();
+            let mut depth = 0usize;
             let mut from = open + 1;
-            for &c in &commas {
-                alts.push(word[from..c].to_vec());
-                from = c + 1;
+            for (i, a) in word.iter().enumerate().take(close).skip(open + 1) {
+                if is_unquoted(a, '{') {
+                    depth += 1;
+                } else if is_unquoted(a, '}') {
+                    depth = depth.saturating_sub(1);
+                } else if depth == 0 && is_unquoted(a, ',') {
+                    alts.push(word[from..i].to_vec());
+                    from = i + 1;
+                }
             }
             alts.push(word[from..close].to_vec());
             return Some((open, close, alts));
         }
-        if let Some(seq) = sequence(&word[open + 1..close]) {
-            return Some((open, close, seq));
+        // A sequence expression is short; longer groups are not one.
+        if close - open <= 64 {
+            if let Some(seq) = sequence(&word[open + 1..close]) {
+                return Some((open, close, seq));
+            }
         }
-        start = open + 1;
     }
     None
 }
