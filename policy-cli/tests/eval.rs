@@ -43,7 +43,7 @@ fn eval_text_shows_unwrapped_command() {
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("exec rm -rf /home/dev   [via sudo; cwd /home/dev/project]"),
+        text.contains("exec rm -rf /home/dev   [via sudo]"),
         "{text}"
     );
 }

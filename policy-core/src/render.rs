@@ -178,6 +178,19 @@ impl Action {
 
     /// The action in one line with its origin (contexts, wrappers, working directory).
     pub fn describe(&self) -> String {
+        self.describe_from(None)
+    }
+
+    /// Like [`Action::describe`], leaving out the working directory when it is
+    /// `start_cwd` (the call's own), so only changes (`cd`) show.
+    ///
+    /// ```
+    /// use policy_core::{normalize_command, ShellOptions};
+    /// let opts = ShellOptions::for_home("/home/dev", "/home/dev/project");
+    /// let a = normalize_command("cd /tmp && rm -rf x", &opts);
+    /// assert_eq!(a[1].describe_from(Some("/home/dev/project")), "exec rm -rf x   [conditional; cwd /tmp]");
+    /// ```
+    pub fn describe_from(&self, start_cwd: Option<&str>) -> String {
         let mut s = self.summary();
         if let Some(o) = self.origin() {
             let mut notes: Vec<String> = o.context.iter().map(context).collect();
@@ -200,8 +213,11 @@ impl Action {
                     });
                 }
             }
-            if let Some(cwd) = &o.cwd {
-                notes.push(format!("cwd {cwd}"));
+            match (&o.cwd, start_cwd) {
+                (Some(cwd), Some(start)) if cwd == start => {}
+                (Some(cwd), _) => notes.push(format!("cwd {cwd}")),
+                (None, Some(_)) => notes.push("cwd unknown".into()),
+                (None, None) => {}
             }
             if !notes.is_empty() {
                 let _ = write!(s, "   [{}]", notes.join("; "));

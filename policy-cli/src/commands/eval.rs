@@ -112,8 +112,9 @@ pub fn run(args: &EvalArgs) -> Result<ExitCode, String> {
         }
         Format::Text => {
             println!("{} → {} action(s)", call.tool, actions.len());
+            let start = call.cwd.as_deref().or(opts.cwd.as_deref());
             for a in &actions {
-                println!("  {}", a.describe());
+                println!("  {}", a.describe_from(start));
             }
         }
     }
