@@ -1088,7 +1088,7 @@ impl<'a> Walker<'a> {
                 }
             }
         }
-        let mut words = self.expand_runs(&word_nodes, src);
+        let mut words = self.expand_runs(&word_nodes, src, (node.start_byte(), node.end_byte()));
         // A heredoc-pipeline's first stage carries the redirect nodes of its statement.
         if let Some(pos) = self.redirect_owner.iter().position(|(b, _)| *b == node) {
             let (_, r) = self.redirect_owner.remove(pos);
@@ -1184,7 +1184,16 @@ impl<'a> Walker<'a> {
     /// shell word into adjacent nodes (`'a'\x` → `'a'` and `\x`), and drops a
     /// leading escaped blank (`\ a`); bash reads them as one word, so nodes with
     /// no gap between them are joined before expansion.
-    pub(crate) fn expand_runs(&mut self, nodes: &[Node<'a>], src: &'a Source) -> Vec<Word> {
+    ///
+    /// `within` is the byte range of the enclosing command (the gaps before the
+    /// first and after the last node are looked at up to it). Passing it avoids
+    /// `Node::parent`, which tree-sitter computes by descending from the root.
+    pub(crate) fn expand_runs(
+        &mut self,
+        nodes: &[Node<'a>],
+        src: &'a Source,
+        within: (usize, usize),
+    ) -> Vec<Word> {
         let mut words = Vec::new();
         let mut i = 0;
         while i < nodes.len() {
@@ -1201,8 +1210,7 @@ impl<'a> Walker<'a> {
             // Escaped blanks that tree-sitter left between words: glued ones belong
             // to the neighbouring word, free-standing ones are words of their own.
             let gap_before = if i == 0 {
-                let from = nodes[0].parent().map_or(start, |p| p.start_byte());
-                src.slice(from, start)
+                src.slice(within.0.min(start), start)
             } else {
                 src.slice(nodes[i - 1].end_byte(), start)
             };
@@ -1239,7 +1247,7 @@ impl<'a> Walker<'a> {
             let end = nodes[j - 1].end_byte();
             let gap_after = match nodes.get(j) {
                 Some(n) => src.slice(end, n.start_byte()),
-                None => src.slice(end, nodes[j - 1].parent().map_or(end, |p| p.end_byte())),
+                None => src.slice(end, within.1.max(end)),
             };
             let after = blank_gap(gap_after);
             if let Some(g) = &after {
@@ -1307,7 +1315,8 @@ impl<'a> Walker<'a> {
             }
         }
         let mut words = vec![Word::literal("[")];
-        words.extend(self.expand_runs(&leaves, src));
+        let inner = (node.start_byte() + 1, node.end_byte().saturating_sub(1));
+        words.extend(self.expand_runs(&leaves, src, inner));
         words.push(Word::literal("]"));
         let p = Pending {
             words,
