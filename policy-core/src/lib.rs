@@ -34,6 +34,7 @@ pub mod call;
 pub mod normalize;
 pub mod options;
 pub mod paths;
+pub mod policy;
 pub mod render;
 pub mod shell;
 

@@ -1,0 +1,525 @@
+//! Compiled matchers: a rule's `match` block with its regexes and globs built
+//! once at load time, evaluated against one action.
+
+use globset::{GlobBuilder, GlobMatcher};
+use regex::Regex;
+
+use crate::action::{Action, Context, Word};
+use crate::call::ToolCall;
+use crate::policy::error::PolicyError;
+use crate::policy::schema::{Match, Pattern};
+use crate::policy::Env;
+
+/// A compiled text pattern.
+#[derive(Debug, Clone)]
+pub(crate) enum TextPattern {
+    Literal(String),
+    Glob(GlobMatcher),
+    Regex(Regex),
+}
+
+impl TextPattern {
+    fn matches(&self, text: &str) -> bool {
+        match self {
+            TextPattern::Literal(l) => l == text,
+            TextPattern::Glob(g) => g.is_match(text),
+            TextPattern::Regex(r) => r.is_match(text),
+        }
+    }
+}
+
+/// A compiled `match` block.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Matcher {
+    tool: Option<Vec<GlobMatcher>>,
+    action: Option<Vec<String>>,
+    program: Option<Vec<String>>,
+    subcommand: Option<Vec<Vec<String>>>,
+    any_flag: Option<Vec<String>>,
+    all_flags: Option<Vec<String>>,
+    no_flag: Option<Vec<String>>,
+    any_arg: Option<Vec<TextPattern>>,
+    no_arg: Option<Vec<TextPattern>>,
+    dynamic_arg: Option<bool>,
+    path: Option<Vec<String>>,
+    outside_roots: Option<bool>,
+    host: Option<Vec<String>>,
+    code: Option<Regex>,
+    code_unknown: Option<bool>,
+    language: Option<Vec<String>>,
+    producer: Option<Vec<String>>,
+    context: Option<Vec<String>>,
+    wrapper: Option<Vec<String>>,
+    subagent: Option<bool>,
+    raw: Option<Regex>,
+    any: Option<Vec<Matcher>>,
+    all: Option<Vec<Matcher>>,
+    not: Option<Box<Matcher>>,
+}
+
+const ACTION_KINDS: &[&str] = &[
+    "exec",
+    "file_read",
+    "file_write",
+    "file_delete",
+    "net",
+    "code_exec",
+    "mcp",
+    "tool",
+    "opaque",
+];
+const CONTEXT_KINDS: &[&str] = &[
+    "subshell",
+    "substitution",
+    "process_substitution",
+    "pipeline",
+    "background",
+    "conditional",
+    "function",
+    "shell_string",
+    "eval",
+    "shell_stdin",
+    "decoded",
+    "remote",
+    "container",
+    "embedded",
+];
+
+/// Most nesting of `any` / `all` / `not` in one rule.
+const MAX_MATCH_DEPTH: usize = 16;
+
+fn regex(rule: &str, field: &str, re: &str) -> Result<Regex, PolicyError> {
+    regex::RegexBuilder::new(re)
+        .size_limit(1 << 20)
+        .dfa_size_limit(1 << 20)
+        .build()
+        .map_err(|e| PolicyError::rule(rule, format!("`{field}`: invalid regex `{re}`: {e}")))
+}
+
+fn glob(rule: &str, field: &str, g: &str) -> Result<GlobMatcher, PolicyError> {
+    GlobBuilder::new(g)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()
+        .map(|g| g.compile_matcher())
+        .map_err(|e| PolicyError::rule(rule, format!("`{field}`: invalid glob `{g}`: {e}")))
+}
+
+fn pattern(rule: &str, field: &str, p: &Pattern) -> Result<TextPattern, PolicyError> {
+    match p {
+        Pattern::Literal(l) => Ok(TextPattern::Literal(l.clone())),
+        Pattern::Object(o) => match (&o.literal, &o.glob, &o.regex) {
+            (Some(l), None, None) => Ok(TextPattern::Literal(l.clone())),
+            (None, Some(g), None) => glob(rule, field, g).map(TextPattern::Glob),
+            (None, None, Some(r)) => regex(rule, field, r).map(TextPattern::Regex),
+            _ => Err(PolicyError::rule(
+                rule,
+                format!("`{field}`: a pattern has exactly one of `literal`, `glob`, `regex`"),
+            )),
+        },
+    }
+}
+
+fn strings(v: &Option<crate::policy::schema::OneOrMany>) -> Option<Vec<String>> {
+    v.as_ref()
+        .map(|x| x.items().into_iter().map(str::to_string).collect())
+}
+
+impl Matcher {
+    /// Compiles a `match` block of rule `rule`.
+    pub(crate) fn compile(rule: &str, m: &Match, depth: usize) -> Result<Matcher, PolicyError> {
+        if depth > MAX_MATCH_DEPTH {
+            return Err(PolicyError::rule(
+                rule,
+                format!("`any`/`all`/`not` nested deeper than {MAX_MATCH_DEPTH}"),
+            ));
+        }
+        let action = strings(&m.action);
+        if let Some(a) = &action {
+            if let Some(bad) = a.iter().find(|k| !ACTION_KINDS.contains(&k.as_str())) {
+                return Err(PolicyError::rule(
+                    rule,
+                    format!(
+                        "`action`: unknown kind `{bad}` (expected one of {})",
+                        ACTION_KINDS.join(", ")
+                    ),
+                ));
+            }
+        }
+        let context = strings(&m.context);
+        if let Some(c) = &context {
+            if let Some(bad) = c.iter().find(|k| !CONTEXT_KINDS.contains(&k.as_str())) {
+                return Err(PolicyError::rule(
+                    rule,
+                    format!(
+                        "`context`: unknown context `{bad}` (expected one of {})",
+                        CONTEXT_KINDS.join(", ")
+                    ),
+                ));
+            }
+        }
+        let compile_list =
+            |list: &Option<Vec<Match>>| -> Result<Option<Vec<Matcher>>, PolicyError> {
+                list.as_ref()
+                    .map(|v| {
+                        v.iter()
+                            .map(|x| Matcher::compile(rule, x, depth + 1))
+                            .collect()
+                    })
+                    .transpose()
+            };
+        let matcher = Matcher {
+            tool: strings(&m.tool)
+                .map(|v| {
+                    v.iter()
+                        .map(|g| glob(rule, "tool", g))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .transpose()?,
+            action,
+            program: strings(&m.program),
+            subcommand: strings(&m.subcommand).map(|v| {
+                v.iter()
+                    .map(|s| s.split_whitespace().map(str::to_string).collect())
+                    .collect()
+            }),
+            any_flag: m.any_flag.clone(),
+            all_flags: m.all_flags.clone(),
+            no_flag: m.no_flag.clone(),
+            any_arg: m
+                .any_arg
+                .as_ref()
+                .map(|v| {
+                    v.iter()
+                        .map(|p| pattern(rule, "any_arg", p))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .transpose()?,
+            no_arg: m
+                .no_arg
+                .as_ref()
+                .map(|v| {
+                    v.iter()
+                        .map(|p| pattern(rule, "no_arg", p))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .transpose()?,
+            dynamic_arg: m.dynamic_arg,
+            path: m.path.clone(),
+            outside_roots: m.outside_roots,
+            host: m
+                .host
+                .as_ref()
+                .map(|v| v.iter().map(|h| h.to_ascii_lowercase()).collect()),
+            code: m
+                .code
+                .as_ref()
+                .map(|r| regex(rule, "code", r))
+                .transpose()?,
+            code_unknown: m.code_unknown,
+            language: strings(&m.language),
+            producer: strings(&m.producer),
+            context,
+            wrapper: strings(&m.wrapper),
+            subagent: m.subagent,
+            raw: m.raw.as_ref().map(|r| regex(rule, "raw", r)).transpose()?,
+            any: compile_list(&m.any)?,
+            all: compile_list(&m.all)?,
+            not: m
+                .not
+                .as_ref()
+                .map(|x| Matcher::compile(rule, x, depth + 1).map(Box::new))
+                .transpose()?,
+        };
+        // Path globs are compiled per evaluation environment (they expand `~` and
+        // `{project}`); check their syntax now.
+        if let Some(p) = &matcher.path {
+            for g in p {
+                glob(rule, "path", g)?;
+            }
+        }
+        Ok(matcher)
+    }
+
+    /// True when the matcher holds for `action` of `call`.
+    pub(crate) fn matches(
+        &self,
+        action: &Action,
+        call: &ToolCall,
+        env: &Env,
+        roots: &[String],
+    ) -> bool {
+        if let Some(t) = &self.tool {
+            if !t.iter().any(|g| g.is_match(&call.tool)) {
+                return false;
+            }
+        }
+        if let Some(a) = &self.action {
+            if !a.iter().any(|k| k == action.kind()) {
+                return false;
+            }
+        }
+        if let Some(s) = self.subagent {
+            if call.agent_id.is_some() != s {
+                return false;
+            }
+        }
+        if let Some(re) = &self.raw {
+            let raw = call
+                .input
+                .get("command")
+                .and_then(|v| v.as_str())
+                .unwrap_or("");
+            if !re.is_match(raw) {
+                return false;
+            }
+        }
+        let origin = action.origin();
+        if let Some(ctx) = &self.context {
+            let Some(o) = origin else { return false };
+            if !o
+                .context
+                .iter()
+                .any(|c| ctx.iter().any(|want| context_name(c) == want))
+            {
+                return false;
+            }
+        }
+        if let Some(w) = &self.wrapper {
+            let Some(o) = origin else { return false };
+            if !o.wrappers.iter().any(|x| w.contains(x)) {
+                return false;
+            }
+        }
+        if !self.exec_fields(action)
+            || !self.file_fields(action, env, roots)
+            || !self.net_fields(action)
+            || !self.code_fields(action)
+        {
+            return false;
+        }
+        if let Some(any) = &self.any {
+            if !any.iter().any(|m| m.matches(action, call, env, roots)) {
+                return false;
+            }
+        }
+        if let Some(all) = &self.all {
+            if !all.iter().all(|m| m.matches(action, call, env, roots)) {
+                return false;
+            }
+        }
+        if let Some(not) = &self.not {
+            if not.matches(action, call, env, roots) {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn exec_fields(&self, action: &Action) -> bool {
+        let wants_exec = self.program.is_some()
+            || self.subcommand.is_some()
+            || self.any_flag.is_some()
+            || self.all_flags.is_some()
+            || self.no_flag.is_some()
+            || self.any_arg.is_some()
+            || self.no_arg.is_some()
+            || self.dynamic_arg.is_some();
+        if !wants_exec {
+            return true;
+        }
+        let Action::Exec(e) = action else {
+            return false;
+        };
+        let Some(program) = &e.program else {
+            return false;
+        };
+        if let Some(p) = &self.program {
+            if !p.iter().any(|x| x == program) {
+                return false;
+            }
+        }
+        let parsed = crate::policy::argv::parse(program, &e.args);
+        if let Some(subs) = &self.subcommand {
+            if !subs.iter().any(|s| {
+                parsed.subcommand.len() >= s.len() && parsed.subcommand[..s.len()] == s[..]
+            }) {
+                return false;
+            }
+        }
+        let has = |f: &String| parsed.flags.iter().any(|x| &x.name == f);
+        if let Some(f) = &self.any_flag {
+            if !f.iter().any(has) {
+                return false;
+            }
+        }
+        if let Some(f) = &self.all_flags {
+            if !f.iter().all(has) {
+                return false;
+            }
+        }
+        if let Some(f) = &self.no_flag {
+            if f.iter().any(has) {
+                return false;
+            }
+        }
+        let texts: Vec<String> = e.args.iter().map(Word::text).collect();
+        if let Some(p) = &self.any_arg {
+            if !texts.iter().any(|t| p.iter().any(|x| x.matches(t))) {
+                return false;
+            }
+        }
+        if let Some(p) = &self.no_arg {
+            if texts.iter().any(|t| p.iter().any(|x| x.matches(t))) {
+                return false;
+            }
+        }
+        if let Some(d) = self.dynamic_arg {
+            let dynamic = e.trailing_dynamic || parsed.operands.iter().any(Word::is_dynamic);
+            if dynamic != d {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn file_fields(&self, action: &Action, env: &Env, roots: &[String]) -> bool {
+        if self.path.is_none() && self.outside_roots.is_none() {
+            return true;
+        }
+        let f = match action {
+            Action::FileRead(f) | Action::FileWrite(f) | Action::FileDelete(f) => f,
+            _ => return false,
+        };
+        // An unknown path could be anywhere: it matches path conditions.
+        let Some(resolved) = &f.resolved else {
+            return true;
+        };
+        if let Some(globs) = &self.path {
+            if !globs.iter().any(|g| env.path_glob_matches(g, resolved)) {
+                return false;
+            }
+        }
+        if let Some(o) = self.outside_roots {
+            if env.outside(roots, resolved) != o {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn net_fields(&self, action: &Action) -> bool {
+        let Some(hosts) = &self.host else { return true };
+        let Action::Net(n) = action else { return false };
+        let Some(h) = &n.host else { return true };
+        let h = h.to_ascii_lowercase();
+        hosts.iter().any(|want| host_matches(want, &h))
+    }
+
+    fn code_fields(&self, action: &Action) -> bool {
+        if self.code.is_none()
+            && self.code_unknown.is_none()
+            && self.language.is_none()
+            && self.producer.is_none()
+        {
+            return true;
+        }
+        let (code, language, producer): (Option<&str>, Option<&str>, Option<String>) = match action
+        {
+            Action::CodeExec(c) => (
+                c.code.as_deref(),
+                Some(c.language.as_str()),
+                c.producer.clone(),
+            ),
+            Action::Exec(e)
+                if self.code.is_none()
+                    && self.code_unknown.is_none()
+                    && self.language.is_none() =>
+            {
+                let p = match &e.stdin {
+                    Some(crate::action::Input::Pipe { producer, .. }) => Some(producer.clone()),
+                    _ => None,
+                };
+                (
+                    None,
+                    None,
+                    p.or_else(|| {
+                        e.args
+                            .iter()
+                            .find_map(|a| a.producers().next().map(str::to_string))
+                    }),
+                )
+            }
+            _ => return false,
+        };
+        if let Some(re) = &self.code {
+            if !code.is_some_and(|c| re.is_match(c)) {
+                return false;
+            }
+        }
+        if let Some(u) = self.code_unknown {
+            if code.is_none() != u {
+                return false;
+            }
+        }
+        if let Some(l) = &self.language {
+            if !language.is_some_and(|x| l.iter().any(|w| w == x)) {
+                return false;
+            }
+        }
+        if let Some(p) = &self.producer {
+            if !producer
+                .as_deref()
+                .is_some_and(|x| p.iter().any(|w| w == x))
+            {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// `*.example.com` matches subdomains of example.com; anything else matches exactly.
+pub(crate) fn host_matches(pattern: &str, host: &str) -> bool {
+    match pattern.strip_prefix("*.") {
+        Some(base) => {
+            host.len() > base.len()
+                && host.ends_with(base)
+                && host[..host.len() - base.len()].ends_with('.')
+        }
+        None => pattern == host,
+    }
+}
+
+/// The name of a context as used in `match.context`.
+pub(crate) fn context_name(c: &Context) -> &'static str {
+    match c {
+        Context::Subshell => "subshell",
+        Context::Substitution => "substitution",
+        Context::ProcessSubstitution => "process_substitution",
+        Context::Pipeline { .. } => "pipeline",
+        Context::Background => "background",
+        Context::Conditional => "conditional",
+        Context::Function { .. } => "function",
+        Context::ShellString { .. } => "shell_string",
+        Context::Eval => "eval",
+        Context::ShellStdin { .. } => "shell_stdin",
+        Context::Decoded { .. } => "decoded",
+        Context::Remote { .. } => "remote",
+        Context::Container { .. } => "container",
+        Context::Embedded { .. } => "embedded",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_matches;
+
+    #[test]
+    fn hosts() {
+        assert!(host_matches("*.github.com", "api.github.com"));
+        assert!(!host_matches("*.github.com", "github.com"));
+        assert!(!host_matches("*.github.com", "evilgithub.com"));
+        assert!(host_matches("github.com", "github.com"));
+    }
+}

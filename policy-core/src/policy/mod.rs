@@ -1,0 +1,436 @@
+//! Policies: the YAML language (`schema`), loading with `extends` (`load`),
+//! compiled matchers (`matcher`) and evaluation of a tool call to a [`Verdict`].
+//!
+//! ```
+//! use policy_core::policy::{Decision, Env, Policy};
+//! use policy_core::{ShellOptions, ToolCall};
+//!
+//! let policy = Policy::from_yaml(r#"
+//! version: 1
+//! rules:
+//!   - id: git.force-push
+//!     decision: deny
+//!     message: Force-push rewrites shared history
+//!     match: { program: git, subcommand: push, any_flag: [-f, --force, --force-with-lease, --mirror] }
+//! "#).unwrap();
+//! let opts = ShellOptions::for_home("/home/dev", "/home/dev/project");
+//! let env = Env::new(&opts, "/home/dev/project");
+//! let v = policy.evaluate(&ToolCall::bash("bash -c 'git push -uf origin main'"), &opts, &env);
+//! assert_eq!(v.decision, Decision::Deny);
+//! assert_eq!(v.hits[0].rule, "git.force-push");
+//! ```
+
+pub mod argv;
+pub mod error;
+pub mod examples;
+pub mod load;
+mod matcher;
+pub mod schema;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use globset::{GlobBuilder, GlobMatcher};
+use serde::Serialize;
+
+pub use error::PolicyError;
+pub use load::{Loaded, Source};
+pub use schema::{Decision, Example, PolicyFile, Rule};
+
+use crate::action::Action;
+use crate::call::ToolCall;
+use crate::normalize::normalize;
+use crate::options::ShellOptions;
+use matcher::Matcher;
+
+/// A rule ready to evaluate.
+#[derive(Debug, Clone)]
+pub struct CompiledRule {
+    /// The rule as written.
+    pub rule: Rule,
+    /// Where it was defined (`file` or `builtin:NAME`).
+    pub source: String,
+    matcher: Matcher,
+}
+
+/// A loaded and compiled policy (a file plus everything it extends).
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// The files, bases first.
+    pub sources: Vec<String>,
+    /// Decision when no rule matches.
+    pub default: Decision,
+    /// Decision for opaque actions.
+    pub on_error: Decision,
+    /// Root directories (`{project}`, `{home}`, `~` not yet expanded).
+    pub roots: Vec<String>,
+    /// Reads outside the roots.
+    pub read_outside_roots: Decision,
+    /// Writes/deletes outside the roots.
+    pub write_outside_roots: Decision,
+    /// Protected path globs and their exemptions.
+    pub protected: Vec<String>,
+    /// Exemptions from `protected`.
+    pub unprotected: Vec<String>,
+    /// Decision for protected paths.
+    pub protected_decision: Decision,
+    /// Hosts needing no confirmation.
+    pub allow_hosts: Vec<String>,
+    /// Decision for other hosts.
+    pub other_hosts: Decision,
+    /// The rules in definition order.
+    pub rules: Vec<CompiledRule>,
+}
+
+/// One rule (or setting) that fired.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    /// Rule id, or a setting (`on_error`, `files.protected`, `files.write_outside_roots`, …).
+    pub rule: String,
+    /// Its decision.
+    pub decision: Decision,
+    /// Its message.
+    pub message: String,
+    /// Index of the action it matched.
+    pub action: usize,
+    /// The action, in one line.
+    pub matched: String,
+}
+
+/// The outcome of evaluating a call.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    /// The combined decision: deny > ask > allow (only when every action is allowed) > default.
+    pub decision: Decision,
+    /// Every hit, in action order.
+    pub hits: Vec<Hit>,
+    /// The normalized actions.
+    pub actions: Vec<Action>,
+}
+
+impl Verdict {
+    /// The hits that decided (those with the verdict's decision).
+    pub fn deciding(&self) -> impl Iterator<Item = &Hit> {
+        self.hits
+            .iter()
+            .filter(move |h| h.decision == self.decision)
+    }
+}
+
+/// The environment paths are judged in: home and project, for `~`, `{home}`,
+/// `{project}` in globs and roots. Caches compiled path globs.
+#[derive(Debug)]
+pub struct Env {
+    home: Option<String>,
+    project: String,
+    globs: RefCell<HashMap<String, Option<GlobMatcher>>>,
+}
+
+impl Env {
+    /// An environment for a project root (git toplevel or cwd) and the options' home.
+    pub fn new(opts: &ShellOptions, project: &str) -> Env {
+        Env {
+            home: opts.home().map(str::to_string),
+            project: crate::paths::normalize_lexically(project),
+            globs: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Expands `~`, `{home}`, `{project}` at the start of a pattern.
+    fn expand(&self, pattern: &str) -> String {
+        let home = self.home.as_deref().unwrap_or("/nonexistent-home");
+        if let Some(rest) = pattern.strip_prefix("{project}") {
+            return format!("{}{rest}", self.project);
+        }
+        if let Some(rest) = pattern.strip_prefix("{home}") {
+            return format!("{home}{rest}");
+        }
+        if pattern == "~" {
+            return home.to_string();
+        }
+        if let Some(rest) = pattern.strip_prefix("~/") {
+            return format!("{home}/{rest}");
+        }
+        pattern.to_string()
+    }
+
+    /// True when `path` (absolute, normalized) matches glob `g` (`~`, `{project}` expand;
+    /// a relative glob matches at any depth: `.env` ≡ `**/.env`).
+    pub fn path_glob_matches(&self, g: &str, path: &str) -> bool {
+        let mut cache = self.globs.borrow_mut();
+        let m = cache.entry(g.to_string()).or_insert_with(|| {
+            let mut e = self.expand(g);
+            if !e.starts_with('/') && !e.starts_with("**") {
+                e = format!("**/{e}");
+            }
+            GlobBuilder::new(&e)
+                .literal_separator(true)
+                .build()
+                .ok()
+                .map(|x| x.compile_matcher())
+        });
+        m.as_ref()
+            .is_some_and(|m| m.is_match(path) || m.is_match(format!("{path}/")))
+    }
+
+    /// True when `path` is not inside any of `roots` (component-wise).
+    pub fn outside(&self, roots: &[String], path: &str) -> bool {
+        !roots.iter().any(|r| {
+            let root = crate::paths::normalize_lexically(&self.expand(r));
+            root == "/" || path == root || path.starts_with(&format!("{root}/"))
+        })
+    }
+}
+
+fn severity(d: Decision) -> u8 {
+    match d {
+        Decision::Pass => 0,
+        Decision::Allow => 1,
+        Decision::Ask => 2,
+        Decision::Deny => 3,
+    }
+}
+
+impl Policy {
+    /// Loads a policy file and what it extends.
+    pub fn from_file(path: impl Into<PathBuf>) -> Result<Policy, PolicyError> {
+        Policy::from_loaded(load::load_all(Source::File(path.into()))?)
+    }
+
+    /// Loads a policy from YAML text (relative `extends` resolve against the current directory).
+    pub fn from_yaml(text: &str) -> Result<Policy, PolicyError> {
+        Policy::from_loaded(load::load_all(Source::Text {
+            name: "<policy>".into(),
+            text: text.to_string(),
+            base: PathBuf::from("."),
+        })?)
+    }
+
+    /// The builtin pack `name` (`default`).
+    pub fn builtin(name: &str) -> Result<Policy, PolicyError> {
+        Policy::from_loaded(load::load_all(Source::Builtin(name.to_string()))?)
+    }
+
+    /// Merges loaded files (bases first): later settings override earlier ones, rules
+    /// accumulate; a rule id defined twice is an error.
+    pub fn from_loaded(files: Vec<Loaded>) -> Result<Policy, PolicyError> {
+        let mut p = Policy {
+            sources: Vec::new(),
+            default: Decision::Pass,
+            on_error: Decision::Ask,
+            roots: vec!["{project}".into(), "/tmp".into()],
+            read_outside_roots: Decision::Pass,
+            write_outside_roots: Decision::Pass,
+            protected: Vec::new(),
+            unprotected: Vec::new(),
+            protected_decision: Decision::Deny,
+            allow_hosts: Vec::new(),
+            other_hosts: Decision::Pass,
+            rules: Vec::new(),
+        };
+        for l in files {
+            let f = l.file;
+            p.sources.push(l.name.clone());
+            if let Some(d) = f.default {
+                p.default = d;
+            }
+            if let Some(d) = f.on_error {
+                if d == Decision::Pass {
+                    return Err(PolicyError::Invalid {
+                        path: l.name,
+                        message: "`on_error: pass` would let unparseable input through; use allow, ask or deny".into(),
+                    });
+                }
+                p.on_error = d;
+            }
+            if let Some(r) = f.roots {
+                p.roots = r;
+            }
+            if let Some(files) = f.files {
+                if let Some(d) = files.read_outside_roots {
+                    p.read_outside_roots = d;
+                }
+                if let Some(d) = files.write_outside_roots {
+                    p.write_outside_roots = d;
+                }
+                if let Some(d) = files.protected_decision {
+                    p.protected_decision = d;
+                }
+                for g in files.protected.iter().chain(&files.unprotected) {
+                    GlobBuilder::new(g)
+                        .literal_separator(true)
+                        .build()
+                        .map_err(|e| PolicyError::Invalid {
+                            path: l.name.clone(),
+                            message: format!("`files`: invalid glob `{g}`: {e}"),
+                        })?;
+                }
+                p.protected.extend(files.protected);
+                p.unprotected.extend(files.unprotected);
+            }
+            if let Some(n) = f.network {
+                p.allow_hosts
+                    .extend(n.allow_hosts.into_iter().map(|h| h.to_ascii_lowercase()));
+                if let Some(d) = n.other_hosts {
+                    p.other_hosts = d;
+                }
+            }
+            for rule in f.rules {
+                if let Some(prev) = p.rules.iter().find(|r| r.rule.id == rule.id) {
+                    return Err(PolicyError::Invalid {
+                        path: l.name.clone(),
+                        message: format!(
+                            "rule id `{}` is already defined in {}",
+                            rule.id, prev.source
+                        ),
+                    });
+                }
+                if rule.id.trim().is_empty() {
+                    return Err(PolicyError::Invalid {
+                        path: l.name.clone(),
+                        message: "a rule has an empty `id`".into(),
+                    });
+                }
+                let matcher =
+                    Matcher::compile(&rule.id, &rule.matcher, 0).map_err(|e| e.in_file(&l.name))?;
+                p.rules.push(CompiledRule {
+                    rule,
+                    source: l.name.clone(),
+                    matcher,
+                });
+            }
+        }
+        Ok(p)
+    }
+
+    /// Does rule `index` match any action of `call`? (Used by example tests.)
+    pub fn rule_matches(
+        &self,
+        index: usize,
+        call: &ToolCall,
+        actions: &[Action],
+        env: &Env,
+    ) -> bool {
+        let Some(r) = self.rules.get(index) else {
+            return false;
+        };
+        actions
+            .iter()
+            .any(|a| r.matcher.matches(a, call, env, &self.roots))
+    }
+
+    /// Normalizes `call` and evaluates it.
+    pub fn evaluate(&self, call: &ToolCall, opts: &ShellOptions, env: &Env) -> Verdict {
+        let actions = normalize(call, opts);
+        self.evaluate_actions(call, actions, env)
+    }
+
+    /// Evaluates already normalized actions of `call`.
+    pub fn evaluate_actions(&self, call: &ToolCall, actions: Vec<Action>, env: &Env) -> Verdict {
+        let mut hits = Vec::new();
+        let mut allowed = vec![false; actions.len()];
+        for (i, a) in actions.iter().enumerate() {
+            let summary = a.summary();
+            let mut hit = |rule: &str, decision: Decision, message: &str| {
+                hits.push(Hit {
+                    rule: rule.to_string(),
+                    decision,
+                    message: message.to_string(),
+                    action: i,
+                    matched: summary.clone(),
+                });
+            };
+            if let Action::Opaque(o) = a {
+                hit(
+                    "on_error",
+                    self.on_error,
+                    &format!("could not understand the command: {}", o.detail),
+                );
+            }
+            self.setting_hits(a, env, &mut hit);
+            for r in &self.rules {
+                if r.matcher.matches(a, call, env, &self.roots) {
+                    hit(&r.rule.id, r.rule.decision, &r.rule.message);
+                }
+            }
+        }
+        for h in &hits {
+            if h.decision == Decision::Allow {
+                if let Some(x) = allowed.get_mut(h.action) {
+                    *x = true;
+                }
+            }
+        }
+        let worst = hits
+            .iter()
+            .map(|h| h.decision)
+            .max_by_key(|d| severity(*d))
+            .unwrap_or(Decision::Pass);
+        let decision = match worst {
+            Decision::Deny | Decision::Ask => worst,
+            // An allow needs every action allowed; otherwise the default decides.
+            Decision::Allow if !actions.is_empty() && allowed.iter().all(|x| *x) => Decision::Allow,
+            _ => self.default,
+        };
+        Verdict {
+            decision,
+            hits,
+            actions,
+        }
+    }
+
+    fn setting_hits(&self, a: &Action, env: &Env, hit: &mut impl FnMut(&str, Decision, &str)) {
+        match a {
+            Action::FileRead(f) | Action::FileWrite(f) | Action::FileDelete(f) => {
+                let Some(path) = &f.resolved else { return };
+                let protected = self
+                    .protected
+                    .iter()
+                    .any(|g| env.path_glob_matches(g, path))
+                    && !self
+                        .unprotected
+                        .iter()
+                        .any(|g| env.path_glob_matches(g, path));
+                if protected {
+                    hit(
+                        "files.protected",
+                        self.protected_decision,
+                        &format!("{path} is a protected path"),
+                    );
+                }
+                if env.outside(&self.roots, path) {
+                    let (id, d) = match a {
+                        Action::FileRead(_) => {
+                            ("files.read_outside_roots", self.read_outside_roots)
+                        }
+                        _ => ("files.write_outside_roots", self.write_outside_roots),
+                    };
+                    if d != Decision::Pass {
+                        hit(id, d, &format!("{path} is outside the project roots"));
+                    }
+                }
+            }
+            Action::Net(n) => {
+                if self.other_hosts == Decision::Pass {
+                    return;
+                }
+                if let Some(h) = &n.host {
+                    let h = h.to_ascii_lowercase();
+                    if !self
+                        .allow_hosts
+                        .iter()
+                        .any(|p| matcher::host_matches(p, &h))
+                    {
+                        hit(
+                            "network.other_hosts",
+                            self.other_hosts,
+                            &format!("{h} is not an allowed host"),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,281 @@
+//! The policy file format (YAML), as serde types. Every struct rejects unknown
+//! fields, so a typo is an error with its line and column, never a rule that
+//! silently matches nothing. The reference is `docs/policy-language.md`.
+
+use serde::{Deserialize, Serialize};
+
+/// A decision a rule (or the policy default) can give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    /// No opinion: the agent's own permission flow decides (a hook prints nothing).
+    Pass,
+    /// Run without asking.
+    Allow,
+    /// Ask a human.
+    Ask,
+    /// Refuse.
+    Deny,
+}
+
+impl Decision {
+    /// The decision's name as written in policies.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Pass => "pass",
+            Decision::Allow => "allow",
+            Decision::Ask => "ask",
+            Decision::Deny => "deny",
+        }
+    }
+}
+
+/// A policy file.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyFile {
+    /// Format version; must be 1.
+    pub version: u32,
+    /// Policies this one builds on: `builtin:NAME` or a path relative to this file.
+    #[serde(default)]
+    pub extends: Vec<String>,
+    /// Decision when no rule matches (default `pass`).
+    #[serde(default)]
+    pub default: Option<Decision>,
+    /// Decision for actions the normalizer could not understand (default `ask`).
+    #[serde(default)]
+    pub on_error: Option<Decision>,
+    /// Directories the agent works in: `{project}`, `{home}`, absolute paths.
+    #[serde(default)]
+    pub roots: Option<Vec<String>>,
+    /// File access settings.
+    #[serde(default)]
+    pub files: Option<FilesSection>,
+    /// Network settings.
+    #[serde(default)]
+    pub network: Option<NetworkSection>,
+    /// Rate limits (enforced by the session store; validated here).
+    #[serde(default)]
+    pub rate_limits: Vec<serde_json::Value>,
+    /// Taint settings (enforced by the session store; validated here).
+    #[serde(default)]
+    pub taint: Option<serde_json::Value>,
+    /// The rules.
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+}
+
+/// File access settings.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilesSection {
+    /// Decision for reads outside the roots.
+    #[serde(default)]
+    pub read_outside_roots: Option<Decision>,
+    /// Decision for writes and deletes outside the roots.
+    #[serde(default)]
+    pub write_outside_roots: Option<Decision>,
+    /// Globs of protected paths (`~` and `{project}` expand); any access is `protected_decision`.
+    #[serde(default)]
+    pub protected: Vec<String>,
+    /// Globs exempt from `protected` (`**/.env.example`).
+    #[serde(default)]
+    pub unprotected: Vec<String>,
+    /// Decision for protected paths (default `deny`).
+    #[serde(default)]
+    pub protected_decision: Option<Decision>,
+}
+
+/// Network settings.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSection {
+    /// Hosts that need no confirmation (`github.com`, `*.github.com`).
+    #[serde(default)]
+    pub allow_hosts: Vec<String>,
+    /// Decision for other hosts (default `pass`).
+    #[serde(default)]
+    pub other_hosts: Option<Decision>,
+}
+
+/// A rule.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Unique id (`git.force-push`).
+    pub id: String,
+    /// What a match decides.
+    pub decision: Decision,
+    /// Tags (`destructive`, `egress`, `credential`, ...).
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Why, shown to the agent and the user.
+    pub message: String,
+    /// What the rule matches.
+    #[serde(rename = "match")]
+    pub matcher: Match,
+    /// Examples that must match / must not match (run by `policy-cli test` and `check`).
+    #[serde(default)]
+    pub examples: Examples,
+}
+
+/// A rule's examples: Bash command strings, or tool calls as objects.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    /// Inputs the rule must match.
+    #[serde(default, rename = "match")]
+    pub must_match: Vec<Example>,
+    /// Inputs the rule must not match.
+    #[serde(default)]
+    pub no_match: Vec<Example>,
+}
+
+/// One example input.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Example {
+    /// A Bash command.
+    Command(String),
+    /// A tool call (`{tool: Read, input: {file_path: …}, cwd: …}`).
+    Call(ExampleCall),
+}
+
+/// A tool call in an example.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleCall {
+    /// The tool name.
+    pub tool: String,
+    /// The tool input.
+    #[serde(default)]
+    pub input: serde_json::Value,
+    /// The working directory (default `/home/dev/project`).
+    #[serde(default)]
+    pub cwd: Option<String>,
+}
+
+/// One or several strings.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    /// A single string.
+    One(String),
+    /// A list.
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    /// The strings.
+    pub fn items(&self) -> Vec<&str> {
+        match self {
+            OneOrMany::One(s) => vec![s.as_str()],
+            OneOrMany::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// A text pattern: a literal, a glob or a regex.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum Pattern {
+    /// A literal (exact) string.
+    Literal(String),
+    /// A pattern object.
+    Object(PatternObject),
+}
+
+/// A pattern given as an object.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PatternObject {
+    /// A glob (`*`, `?`, `[..]`, `**`).
+    #[serde(default)]
+    pub glob: Option<String>,
+    /// A regular expression (unanchored; use `^…$` to anchor).
+    #[serde(default)]
+    pub regex: Option<String>,
+    /// An exact string.
+    #[serde(default)]
+    pub literal: Option<String>,
+}
+
+/// What a rule matches. All given fields must hold (AND); a list inside a field
+/// is a choice (OR). `any`, `all` and `not` combine sub-matches.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Match {
+    /// Tool name globs (`Bash`, `mcp__github__*`).
+    #[serde(default)]
+    pub tool: Option<OneOrMany>,
+    /// Action kinds (`exec`, `file_read`, `file_write`, `file_delete`, `net`, `code_exec`, `mcp`, `tool`, `opaque`).
+    #[serde(default)]
+    pub action: Option<OneOrMany>,
+    /// Program names (after unwrapping, base name): `git`, `rm`.
+    #[serde(default)]
+    pub program: Option<OneOrMany>,
+    /// Subcommand path(s): `push`, `s3 rb`, `delete`.
+    #[serde(default)]
+    pub subcommand: Option<OneOrMany>,
+    /// At least one of these flags (canonical: `-f`, `--force`; bundles are split).
+    #[serde(default)]
+    pub any_flag: Option<Vec<String>>,
+    /// All of these flags.
+    #[serde(default)]
+    pub all_flags: Option<Vec<String>>,
+    /// None of these flags.
+    #[serde(default)]
+    pub no_flag: Option<Vec<String>>,
+    /// Some argument matches one of these patterns.
+    #[serde(default)]
+    pub any_arg: Option<Vec<Pattern>>,
+    /// No argument matches any of these patterns.
+    #[serde(default)]
+    pub no_arg: Option<Vec<Pattern>>,
+    /// Some operand (non-flag argument) is not known statically.
+    #[serde(default)]
+    pub dynamic_arg: Option<bool>,
+    /// The file action's resolved path matches one of these globs (`~`, `{project}`, `{home}` expand).
+    #[serde(default)]
+    pub path: Option<Vec<String>>,
+    /// The file action's path is (true) / is not (false) outside the roots.
+    #[serde(default)]
+    pub outside_roots: Option<bool>,
+    /// The network action's host is one of these (`*.example.com`, `169.254.169.254`).
+    #[serde(default)]
+    pub host: Option<Vec<String>>,
+    /// Code execution: the code matches this regex.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// Code execution: the code is not known statically.
+    #[serde(default)]
+    pub code_unknown: Option<bool>,
+    /// Code execution: language(s) (`shell`, `python`, ...).
+    #[serde(default)]
+    pub language: Option<OneOrMany>,
+    /// The program producing the action's input or code (`curl` in `curl … | sh`).
+    #[serde(default)]
+    pub producer: Option<OneOrMany>,
+    /// The action sits in one of these contexts (`substitution`, `pipeline`, `remote`,
+    /// `container`, `decoded`, `background`, `eval`, `shell_string`, `embedded`, ...).
+    #[serde(default)]
+    pub context: Option<OneOrMany>,
+    /// The action came through one of these wrappers (`sudo`).
+    #[serde(default)]
+    pub wrapper: Option<OneOrMany>,
+    /// The call comes from a subagent.
+    #[serde(default)]
+    pub subagent: Option<bool>,
+    /// Last resort: a regex over the raw command text.
+    #[serde(default)]
+    pub raw: Option<String>,
+    /// Any of these sub-matches.
+    #[serde(default)]
+    pub any: Option<Vec<Match>>,
+    /// All of these sub-matches.
+    #[serde(default)]
+    pub all: Option<Vec<Match>>,
+    /// Not this sub-match.
+    #[serde(default)]
+    pub not: Option<Box<Match>>,
+}

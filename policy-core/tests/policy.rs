@@ -1,0 +1,144 @@
+//! The policy layer: the builtin pack's examples, error messages for broken
+//! policies (each names file:line:col or the rule), extends and cycles, and
+//! decision combination.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use policy_core::policy::examples::run_examples;
+use policy_core::policy::{Decision, Env, Policy, PolicyError};
+use policy_core::{ShellOptions, ToolCall};
+
+fn opts() -> ShellOptions {
+    ShellOptions::for_home("/home/dev", "/home/dev/project")
+}
+
+fn decide(policy: &Policy, cmd: &str) -> Decision {
+    let o = opts();
+    let env = Env::new(&o, "/home/dev/project");
+    policy.evaluate(&ToolCall::bash(cmd), &o, &env).decision
+}
+
+#[test]
+fn builtin_examples_pass() {
+    let p = Policy::builtin("default").unwrap();
+    let (failures, count) = run_examples(&p);
+    assert!(count >= 20, "only {count} examples");
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+fn err(yaml: &str) -> String {
+    Policy::from_yaml(yaml).map(|_| ()).unwrap_err().to_string()
+}
+
+#[test]
+fn error_messages_name_the_place() {
+    let unknown = err("version: 1\nrules:\n  - id: x\n    decision: deny\n    message: m\n    match: {programm: rm}\n");
+    assert!(unknown.starts_with("<policy>:6:"), "{unknown}");
+    assert!(unknown.contains("programm"), "{unknown}");
+    let wrong_type = err("version: 1\ndefault: maybe\n");
+    assert!(wrong_type.starts_with("<policy>:2:"), "{wrong_type}");
+    let dup = err("version: 1\ndefault: deny\ndefault: allow\n");
+    assert!(dup.starts_with("<policy>:3:"), "{dup}");
+    let bad_regex = err("version: 1\nrules:\n  - id: r1\n    decision: deny\n    message: m\n    match: {code: '(unclosed'}\n");
+    assert!(
+        bad_regex.contains("rule `r1`") && bad_regex.contains("invalid regex"),
+        "{bad_regex}"
+    );
+    let version = err("version: 2\n");
+    assert!(version.contains("version: 2"), "{version}");
+    let on_error = err("version: 1\non_error: pass\n");
+    assert!(on_error.contains("on_error"), "{on_error}");
+    let kind =
+        err("version: 1\nrules:\n  - {id: k, decision: ask, message: m, match: {action: exe}}\n");
+    assert!(kind.contains("unknown kind `exe`"), "{kind}");
+}
+
+#[test]
+fn extends_files_and_cycles() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.yaml");
+    let b = dir.path().join("b.yaml");
+    std::fs::write(&a, "version: 1\nextends: [builtin:default, b.yaml]\nrules:\n  - {id: local.no-npm-publish, decision: deny, message: no, match: {program: npm, subcommand: publish}}\n").unwrap();
+    std::fs::write(&b, "version: 1\ndefault: ask\n").unwrap();
+    let p = Policy::from_file(&a).unwrap();
+    assert_eq!(p.default, Decision::Ask);
+    assert!(p.rules.iter().any(|r| r.rule.id == "git.force-push"));
+    assert_eq!(decide(&p, "npm publish"), Decision::Deny);
+    assert_eq!(decide(&p, "ls"), Decision::Ask);
+
+    std::fs::write(&b, "version: 1\nextends: [a.yaml]\n").unwrap();
+    let cycle = Policy::from_file(&a).unwrap_err().to_string();
+    assert!(
+        cycle.contains("cycle") && cycle.contains("a.yaml") && cycle.contains("b.yaml"),
+        "{cycle}"
+    );
+
+    let big = dir.path().join("big.yaml");
+    std::fs::write(
+        &big,
+        format!("version: 1\n#{}\n", "x".repeat(2 * 1024 * 1024)),
+    )
+    .unwrap();
+    assert!(matches!(
+        Policy::from_file(&big),
+        Err(PolicyError::TooLarge { .. })
+    ));
+
+    let dup = dir.path().join("dup.yaml");
+    std::fs::write(&dup, "version: 1\nextends: [builtin:default]\nrules:\n  - {id: git.force-push, decision: allow, message: m, match: {program: git}}\n").unwrap();
+    let e = Policy::from_file(&dup).unwrap_err().to_string();
+    assert!(e.contains("already defined in builtin:default"), "{e}");
+}
+
+#[test]
+fn decisions_combine() {
+    let p = Policy::from_yaml(
+        "version: 1\nrules:\n  - {id: allow-ls, decision: allow, message: ok, match: {program: ls}}\n  - {id: ask-rm, decision: ask, message: careful, match: {program: rm}}\n  - {id: deny-dd, decision: deny, message: no, match: {program: dd}}\n",
+    )
+    .unwrap();
+    assert_eq!(decide(&p, "ls -la"), Decision::Allow);
+    // An allow covers only what it matches: the echo is not allowed, so the default decides.
+    assert_eq!(decide(&p, "ls; echo hi"), Decision::Pass);
+    assert_eq!(decide(&p, "ls && rm x"), Decision::Ask);
+    assert_eq!(
+        decide(&p, "rm x; dd if=/dev/zero of=/dev/sda"),
+        Decision::Deny
+    );
+    assert_eq!(
+        decide(&p, "$(curl -s x)"),
+        Decision::Ask,
+        "opaque → on_error (ask)"
+    );
+}
+
+#[test]
+fn protected_paths_and_roots() {
+    let p = Policy::builtin("default").unwrap();
+    let o = opts();
+    let env = Env::new(&o, "/home/dev/project");
+    let read = |path: &str| {
+        let mut call = ToolCall::new("Read", serde_json::json!({ "file_path": path }));
+        call.cwd = Some("/home/dev/project".into());
+        p.evaluate(&call, &o, &env).decision
+    };
+    assert_eq!(read("/home/dev/.aws/credentials"), Decision::Deny);
+    assert_eq!(read("/home/dev/project/.env"), Decision::Deny);
+    assert_eq!(read("/home/dev/project/.env.example"), Decision::Pass);
+    assert_eq!(read("/home/dev/project/src/main.rs"), Decision::Pass);
+    assert_eq!(
+        decide(
+            &p,
+            "cat ~/.ssh/../.ssh/id_rsa > /dev/null; echo x > /etc/hosts"
+        ),
+        Decision::Ask
+    );
+    assert_eq!(
+        decide(&p, "echo x > /home/dev/projectx/a"),
+        Decision::Ask,
+        "string-prefix trap is outside the roots"
+    );
+    assert_eq!(
+        decide(&p, "echo x > /tmp/a && echo y > out.txt"),
+        Decision::Pass
+    );
+}
