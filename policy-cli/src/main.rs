@@ -1,8 +1,11 @@
 //! `policy-cli`: the agent-policy command line.
 //!
-//! * `eval` — normalize a command or a tool call and print the actions.
+//! * `eval` — the decision for a command or tool call (`--explain`, `--actions`).
+//! * `test` — run rules' examples and `*.test.yaml` cases.
+//! * `check` — validate policy files.
+//! * `rules` — list rules.
 //!
-//! The hook, `test`, `check`, `install` and `audit` commands arrive with their issues.
+//! The hook, `install` and `audit` commands arrive with their issues.
 
 mod commands;
 
@@ -20,14 +23,23 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Normalize a command (or a tool call given as JSON) and print what it will do.
+    /// Decide a command (or a tool call given as JSON) and explain the decision.
     Eval(commands::eval::EvalArgs),
+    /// Run every rule's examples and the cases of *.test.yaml files.
+    Test(commands::test::TestArgs),
+    /// Validate policy files (load, compile, run examples).
+    Check(commands::check::CheckArgs),
+    /// List a policy's rules.
+    Rules(commands::rules::RulesArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Eval(args) => commands::eval::run(&args),
+        Command::Test(args) => commands::test::run(&args),
+        Command::Check(args) => commands::check::run(&args),
+        Command::Rules(args) => commands::rules::run(&args),
     };
     match result {
         Ok(code) => code,

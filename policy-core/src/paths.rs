@@ -69,3 +69,25 @@ pub fn basename(name: &str) -> &str {
     let trimmed = name.trim_end_matches('/');
     trimmed.rsplit('/').next().unwrap_or(trimmed)
 }
+
+/// The project root of `cwd`: the nearest ancestor holding `.git` (a directory
+/// or a worktree file), else `cwd` itself. This reads the file system.
+///
+/// ```
+/// use policy_core::paths::project_root;
+/// let dir = std::env::temp_dir();
+/// let root = project_root(&dir.to_string_lossy());
+/// assert!(!root.is_empty());
+/// ```
+pub fn project_root(cwd: &str) -> String {
+    let start = normalize_lexically(cwd);
+    let mut cur = std::path::PathBuf::from(&start);
+    loop {
+        if cur.join(".git").exists() {
+            return cur.to_string_lossy().into_owned();
+        }
+        if !cur.pop() {
+            return start;
+        }
+    }
+}

@@ -1,9 +1,13 @@
-//! `policy-cli eval`: print the normalized actions of a command or tool call.
+//! `policy-cli eval`: the decision for a command or tool call, with the rules
+//! that fired; `--explain` adds the normalized actions and every rule checked.
+//!
+//! Exit codes: 0 allow or pass, 3 ask, 4 deny, 2 usage or input error.
 
 use std::io::Read as _;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
+use policy_core::policy::{Decision, Env};
 use policy_core::{normalize, ShellOptions, ToolCall};
 
 /// Largest tool-call JSON read from a file or stdin.
@@ -37,6 +41,15 @@ pub struct EvalArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
+    /// Policy file (or `builtin:NAME`); default `$AGENT_POLICY_FILE`, else `builtin:default`.
+    #[arg(long, value_name = "FILE")]
+    policy: Option<String>,
+    /// Also print the normalized actions and every rule's result.
+    #[arg(long)]
+    explain: bool,
+    /// Print only the normalized actions (no policy).
+    #[arg(long, conflicts_with_all = ["policy", "explain"])]
+    actions: bool,
     /// The command (words are joined with spaces).
     command: Vec<String>,
 }
@@ -101,22 +114,77 @@ pub fn run(args: &EvalArgs) -> Result<ExitCode, String> {
             call
         }
     };
-    let actions = normalize(&call, &opts);
+    let start = call.cwd.clone().or_else(|| opts.cwd.clone());
+    if args.actions {
+        let actions = normalize(&call, &opts);
+        match args.format {
+            Format::Json => {
+                let out =
+                    serde_json::json!({ "tool": call.tool, "cwd": start, "actions": actions });
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
+                );
+            }
+            Format::Text => {
+                println!("{} → {} action(s)", call.tool, actions.len());
+                for a in &actions {
+                    println!("  {}", a.describe_from(start.as_deref()));
+                }
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let policy = super::load_policy(args.policy.as_deref())?;
+    let project = policy_core::paths::project_root(start.as_deref().unwrap_or("/"));
+    let env = Env::new(&opts, &project);
+    let verdict = policy.evaluate(&call, &opts, &env);
     match args.format {
         Format::Json => {
-            let out = serde_json::json!({ "tool": call.tool, "cwd": call.cwd.as_ref().or(opts.cwd.as_ref()), "actions": actions });
+            let out = serde_json::json!({
+                "decision": verdict.decision,
+                "hits": verdict.hits,
+                "actions": verdict.actions,
+            });
             println!(
                 "{}",
                 serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
             );
         }
         Format::Text => {
-            println!("{} → {} action(s)", call.tool, actions.len());
-            let start = call.cwd.as_deref().or(opts.cwd.as_deref());
-            for a in &actions {
-                println!("  {}", a.describe_from(start));
+            println!("{}", verdict.decision.as_str());
+            for h in verdict.deciding() {
+                println!("  {} ({}): {}", h.rule, h.decision.as_str(), h.message);
+                println!("    on: {}", h.matched);
+            }
+            if args.explain {
+                println!("actions ({}):", verdict.actions.len());
+                for (i, a) in verdict.actions.iter().enumerate() {
+                    println!("  [{i}] {}", a.describe_from(start.as_deref()));
+                }
+                println!("hits ({}):", verdict.hits.len());
+                for h in &verdict.hits {
+                    println!(
+                        "  [{}] {} → {}: {}",
+                        h.action,
+                        h.rule,
+                        h.decision.as_str(),
+                        h.message
+                    );
+                }
+                println!(
+                    "policy: {} ({} rules; default {}, on_error {})",
+                    policy.sources.join(", "),
+                    policy.rules.len(),
+                    policy.default.as_str(),
+                    policy.on_error.as_str()
+                );
             }
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(match verdict.decision {
+        Decision::Allow | Decision::Pass => ExitCode::SUCCESS,
+        Decision::Ask => ExitCode::from(3),
+        Decision::Deny => ExitCode::from(4),
+    })
 }
