@@ -142,3 +142,91 @@ fn protected_paths_and_roots() {
         Decision::Pass
     );
 }
+
+#[test]
+fn claude_permission_rules_match_normalized_actions() {
+    let p = Policy::from_yaml(
+        r#"
+version: 1
+permissions:
+  allow: ["Bash(npm run test:*)", "Bash(git status)", "Edit(/src/**)", "mcp__github"]
+  deny: ["Bash(git push:*)", "Read(./.env)", "WebFetch(domain:evil.example)"]
+  ask: ["Bash(rm *)"]
+"#,
+    )
+    .unwrap();
+    let o = opts();
+    let env = Env::new(&o, "/home/dev/project");
+    let tool = |t: &str, input: serde_json::Value| {
+        let mut c = ToolCall::new(t, input);
+        c.cwd = Some("/home/dev/project".into());
+        p.evaluate(&c, &o, &env).decision
+    };
+    assert_eq!(decide(&p, "npm run test"), Decision::Allow);
+    assert_eq!(decide(&p, "npm run test:unit -- --watch"), Decision::Allow);
+    assert_eq!(
+        decide(&p, "npm run testing"),
+        Decision::Pass,
+        "prefix ends at a word boundary"
+    );
+    assert_eq!(
+        decide(&p, "npm run test && git status"),
+        Decision::Allow,
+        "every command allowed"
+    );
+    assert_eq!(
+        decide(&p, "npm run test && curl x"),
+        Decision::Pass,
+        "curl is not allowed"
+    );
+    assert_eq!(decide(&p, "git status; rm -rf x"), Decision::Ask);
+    assert_eq!(
+        decide(&p, "bash -c 'git push -f origin main'"),
+        Decision::Deny,
+        "deny sees through bash -c"
+    );
+    assert_eq!(decide(&p, "g''it push"), Decision::Deny);
+    assert_eq!(
+        tool(
+            "Read",
+            serde_json::json!({"file_path": "/home/dev/project/.env"})
+        ),
+        Decision::Deny
+    );
+    assert_eq!(
+        tool(
+            "Read",
+            serde_json::json!({"file_path": "/home/dev/project/src/.env"})
+        ),
+        Decision::Pass
+    );
+    assert_eq!(
+        tool(
+            "Edit",
+            serde_json::json!({"file_path": "/home/dev/project/src/a/b.rs"})
+        ),
+        Decision::Allow
+    );
+    assert_eq!(
+        tool(
+            "Edit",
+            serde_json::json!({"file_path": "/home/dev/project/tests/a.rs"})
+        ),
+        Decision::Pass
+    );
+    assert_eq!(
+        tool(
+            "WebFetch",
+            serde_json::json!({"url": "https://EVIL.example/x"})
+        ),
+        Decision::Deny
+    );
+    assert_eq!(
+        tool("mcp__github__create_issue", serde_json::json!({})),
+        Decision::Allow
+    );
+    let bad = Policy::from_yaml("version: 1\npermissions: {deny: [\"Bash(rm\"]}\n")
+        .unwrap_err()
+        .to_string();
+    assert!(bad.contains("Bash(rm") && bad.contains("`)`"), "{bad}");
+}

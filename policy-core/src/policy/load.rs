@@ -53,9 +53,15 @@ pub fn parse_text(text: &str, name: &str) -> Result<PolicyFile, PolicyError> {
     Ok(file)
 }
 
-/// The first line of a multi-line message, without the snippet serde-saphyr adds.
+/// The first line of a multi-line message, without the snippet serde-saphyr adds
+/// and without its own `error: line N column M:` prefix (we print `file:line:col:`).
 fn first_line(s: &str) -> String {
-    s.lines().next().unwrap_or(s).trim().to_string()
+    let line = s.lines().next().unwrap_or(s).trim();
+    let rest = line.strip_prefix("error: ").unwrap_or(line);
+    match rest.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
+        Some((pos, msg)) if pos.contains(" column ") => msg.to_string(),
+        _ => rest.to_string(),
+    }
 }
 
 /// One loaded file, in the order bases come before what extends them.

@@ -51,6 +51,7 @@ pub(crate) struct Matcher {
     context: Option<Vec<String>>,
     wrapper: Option<Vec<String>>,
     subagent: Option<bool>,
+    command: Option<Vec<Regex>>,
     raw: Option<Regex>,
     any: Option<Vec<Matcher>>,
     all: Option<Vec<Matcher>>,
@@ -222,6 +223,13 @@ impl Matcher {
             context,
             wrapper: strings(&m.wrapper),
             subagent: m.subagent,
+            command: strings(&m.command)
+                .map(|v| {
+                    v.iter()
+                        .map(|c| command_regex(rule, c))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .transpose()?,
             raw: m.raw.as_ref().map(|r| regex(rule, "raw", r)).transpose()?,
             any: compile_list(&m.any)?,
             all: compile_list(&m.all)?,
@@ -317,7 +325,8 @@ impl Matcher {
     }
 
     fn exec_fields(&self, action: &Action) -> bool {
-        let wants_exec = self.program.is_some()
+        let wants_exec = self.command.is_some()
+            || self.program.is_some()
             || self.subcommand.is_some()
             || self.any_flag.is_some()
             || self.all_flags.is_some()
@@ -336,6 +345,15 @@ impl Matcher {
         };
         if let Some(p) = &self.program {
             if !p.iter().any(|x| x == program) {
+                return false;
+            }
+        }
+        if let Some(cmds) = &self.command {
+            let line = std::iter::once(program.clone())
+                .chain(e.args.iter().map(Word::text))
+                .collect::<Vec<_>>()
+                .join(" ");
+            if !cmds.iter().any(|re| re.is_match(&line)) {
                 return false;
             }
         }
@@ -477,6 +495,21 @@ impl Matcher {
         }
         true
     }
+}
+
+/// A Claude Code command pattern as an anchored regex over `program args…`:
+/// `npm run test:*` is a prefix (at a word boundary), `*` elsewhere is any text,
+/// anything else is exact.
+fn command_regex(rule: &str, pattern: &str) -> Result<Regex, PolicyError> {
+    let re = match pattern.strip_suffix(":*") {
+        // A prefix: `npm run test:*` covers `npm run test`, `npm run test --x`, `npm run test:unit`.
+        Some(body) => format!("^{}(?:[\\s:].*)?$", regex::escape(body)),
+        None => {
+            let parts: Vec<String> = pattern.split('*').map(regex::escape).collect();
+            format!("^{}$", parts.join(".*"))
+        }
+    };
+    regex(rule, "command", &re)
 }
 
 /// `*.example.com` matches subdomains of example.com; anything else matches exactly.

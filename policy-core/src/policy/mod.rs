@@ -21,6 +21,7 @@
 //! ```
 
 pub mod argv;
+pub mod claude;
 pub mod error;
 pub mod examples;
 pub mod load;
@@ -276,7 +277,19 @@ impl Policy {
                     p.other_hosts = d;
                 }
             }
-            for rule in f.rules {
+            let mut rules = f.rules;
+            if let Some(perms) = &f.permissions {
+                for (d, list) in [
+                    (Decision::Deny, &perms.deny),
+                    (Decision::Ask, &perms.ask),
+                    (Decision::Allow, &perms.allow),
+                ] {
+                    for text in list {
+                        rules.push(claude::rule(d, text).map_err(|e| e.in_file(&l.name))?);
+                    }
+                }
+            }
+            for rule in rules {
                 if let Some(prev) = p.rules.iter().find(|r| r.rule.id == rule.id) {
                     return Err(PolicyError::Invalid {
                         path: l.name.clone(),

@@ -63,6 +63,25 @@ pub struct PolicyFile {
     /// The rules.
     #[serde(default)]
     pub rules: Vec<Rule>,
+    /// Claude Code permission rules (`Bash(npm run test:*)`, `Read(./.env)`,
+    /// `WebFetch(domain:example.com)`, `mcp__github__*`), matched on normalized actions.
+    #[serde(default)]
+    pub permissions: Option<Permissions>,
+}
+
+/// Claude Code permission rules by decision, as in Claude's `settings.json`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Permissions {
+    /// Rules that allow (every action of the call must be allowed).
+    #[serde(default)]
+    pub allow: Vec<String>,
+    /// Rules that ask.
+    #[serde(default)]
+    pub ask: Vec<String>,
+    /// Rules that deny.
+    #[serde(default)]
+    pub deny: Vec<String>,
 }
 
 /// File access settings.
@@ -266,6 +285,10 @@ pub struct Match {
     /// The call comes from a subagent.
     #[serde(default)]
     pub subagent: Option<bool>,
+    /// Simple commands in Claude Code's notation: `npm run build` (exact),
+    /// `npm run test:*` (prefix), `git push *` (`*` is any text).
+    #[serde(default)]
+    pub command: Option<OneOrMany>,
     /// Last resort: a regex over the raw command text.
     #[serde(default)]
     pub raw: Option<String>,
