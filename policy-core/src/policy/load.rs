@@ -118,7 +118,7 @@ pub fn load_all(source: Source) -> Result<Vec<Loaded>, PolicyError> {
     // Explicit stack: (source, chain of names leading to it, children expanded?)
     enum Item {
         Visit(Source, Vec<String>),
-        Emit(Loaded),
+        Emit(Box<Loaded>),
     }
     let mut stack = vec![Item::Visit(source, Vec::new())];
     while let Some(item) = stack.pop() {
@@ -126,7 +126,7 @@ pub fn load_all(source: Source) -> Result<Vec<Loaded>, PolicyError> {
             Item::Emit(l) => {
                 if !done.contains(&l.name) {
                     done.push(l.name.clone());
-                    out.push(l);
+                    out.push(*l);
                 }
                 continue;
             }
@@ -189,7 +189,7 @@ pub fn load_all(source: Source) -> Result<Vec<Loaded>, PolicyError> {
                 }
             })
             .collect();
-        stack.push(Item::Emit(Loaded { name, file }));
+        stack.push(Item::Emit(Box::new(Loaded { name, file })));
         for c in children.into_iter().rev() {
             stack.push(Item::Visit(c, next_chain.clone()));
         }
