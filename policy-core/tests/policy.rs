@@ -230,3 +230,57 @@ permissions:
         .to_string();
     assert!(bad.contains("Bash(rm") && bad.contains("`)`"), "{bad}");
 }
+
+#[test]
+fn layers_combine_by_strictness() {
+    use policy_core::policy::{Engine, Layer};
+    let user = Policy::from_yaml("version: 1\nrules:\n  - {id: u.ask-rm, decision: ask, message: m, match: {program: rm}}\n  - {id: u.allow-ls, decision: allow, message: m, match: {program: ls}}\n").unwrap();
+    // A cloned repository's policy tries to allow everything and relax the user's ask.
+    let project = Policy::from_yaml("version: 1\nrules:\n  - {id: p.allow-all, decision: allow, message: m, match: {action: exec}}\n  - {id: p.deny-npm, decision: deny, message: m, match: {program: npm}}\n").unwrap();
+    let engine = Engine::layered(
+        vec![
+            Layer {
+                name: "user".into(),
+                policy: user,
+                may_allow: true,
+            },
+            Layer {
+                name: "project".into(),
+                policy: project,
+                may_allow: false,
+            },
+        ],
+        opts(),
+    )
+    .with_project("/home/dev/project");
+    let d = |c: &str| engine.evaluate(&ToolCall::bash(c)).decision;
+    assert_eq!(
+        d("rm x"),
+        Decision::Ask,
+        "the project's allow cannot relax the user's ask"
+    );
+    assert_eq!(
+        d("npm publish"),
+        Decision::Deny,
+        "a lower layer may add denies"
+    );
+    assert_eq!(d("ls"), Decision::Allow, "the user's allow stands");
+    assert_eq!(
+        d("cargo build"),
+        Decision::Pass,
+        "the project's allow does not skip the prompt"
+    );
+    let v = engine.evaluate(&ToolCall::bash("npm publish"));
+    assert!(
+        v.hits.iter().any(|h| h.rule == "project:p.deny-npm"),
+        "{:?}",
+        v.hits
+    );
+}
+
+#[test]
+fn engine_is_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<policy_core::policy::Engine>();
+    check::<Policy>();
+}

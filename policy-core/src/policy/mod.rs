@@ -22,6 +22,7 @@
 
 pub mod argv;
 pub mod claude;
+mod engine;
 pub mod error;
 pub mod examples;
 pub mod load;
@@ -35,6 +36,7 @@ use std::path::PathBuf;
 use globset::{GlobBuilder, GlobMatcher};
 use serde::Serialize;
 
+pub use engine::{Engine, Layer};
 pub use error::PolicyError;
 pub use load::{Loaded, Source};
 pub use schema::{Decision, Example, PolicyFile, Rule};

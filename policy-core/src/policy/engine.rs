@@ -1,0 +1,135 @@
+//! The engine an agent embeds: policy layers plus the environment, built once,
+//! `Send + Sync`, evaluating tool calls in microseconds with no I/O except
+//! finding the project root when it was not given.
+
+use crate::call::ToolCall;
+use crate::options::ShellOptions;
+use crate::policy::{Decision, Env, Policy, PolicyError, Verdict};
+
+/// One policy layer.
+#[derive(Debug, Clone)]
+pub struct Layer {
+    /// Name for explanations (`managed`, `user`, `project`, `builtin`).
+    pub name: String,
+    /// The policy.
+    pub policy: Policy,
+    /// Whether this layer's `allow` may skip the agent's own prompt. A project
+    /// policy from a cloned repository should not: it may add denies and asks,
+    /// but its allows count as `pass`.
+    pub may_allow: bool,
+}
+
+/// A policy engine: layers combined by strictness.
+///
+/// ```
+/// use policy_core::policy::{Decision, Engine, Policy};
+/// use policy_core::{ShellOptions, ToolCall};
+///
+/// let engine = Engine::new(Policy::builtin("default").unwrap(), ShellOptions::for_home("/home/dev", "/home/dev/project"))
+///     .with_project("/home/dev/project");
+/// let verdict = engine.evaluate(&ToolCall::bash("echo cm0gLXJmIC8= | base64 -d | sh"));
+/// assert_eq!(verdict.decision, Decision::Deny);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Engine {
+    layers: Vec<Layer>,
+    opts: ShellOptions,
+    project: Option<String>,
+}
+
+fn severity(d: Decision) -> u8 {
+    match d {
+        Decision::Pass => 0,
+        Decision::Allow => 1,
+        Decision::Ask => 2,
+        Decision::Deny => 3,
+    }
+}
+
+impl Engine {
+    /// An engine with one trusted policy.
+    pub fn new(policy: Policy, opts: ShellOptions) -> Engine {
+        Engine::layered(
+            vec![Layer {
+                name: "policy".into(),
+                policy,
+                may_allow: true,
+            }],
+            opts,
+        )
+    }
+
+    /// An engine over several layers (managed, user, project, builtin …). The
+    /// strictest decision wins: any layer's deny or ask stands whatever other
+    /// layers say; an allow needs a layer that may allow, and no layer asking or
+    /// denying.
+    pub fn layered(layers: Vec<Layer>, opts: ShellOptions) -> Engine {
+        Engine {
+            layers,
+            opts,
+            project: None,
+        }
+    }
+
+    /// Loads one policy file (and what it extends).
+    pub fn from_path(path: &str, opts: ShellOptions) -> Result<Engine, PolicyError> {
+        Ok(Engine::new(Policy::from_file(path)?, opts))
+    }
+
+    /// Fixes the project root (otherwise: the git toplevel of each call's cwd).
+    pub fn with_project(mut self, project: &str) -> Engine {
+        self.project = Some(project.to_string());
+        self
+    }
+
+    /// The layers.
+    pub fn layers(&self) -> &[Layer] {
+        &self.layers
+    }
+
+    /// Evaluates a call against every layer.
+    pub fn evaluate(&self, call: &ToolCall) -> Verdict {
+        let cwd = call.cwd.clone().or_else(|| self.opts.cwd.clone());
+        let project = match &self.project {
+            Some(p) => p.clone(),
+            None => crate::paths::project_root(cwd.as_deref().unwrap_or("/")),
+        };
+        let env = Env::new(&self.opts, &project);
+        let opts_owned;
+        let opts = match &call.cwd {
+            Some(c) if self.opts.cwd.as_deref() != Some(c.as_str()) => {
+                opts_owned = ShellOptions {
+                    cwd: Some(c.clone()),
+                    ..self.opts.clone()
+                };
+                &opts_owned
+            }
+            _ => &self.opts,
+        };
+        let actions = crate::normalize::normalize(call, opts);
+        let mut decision = Decision::Pass;
+        let mut hits = Vec::new();
+        for layer in &self.layers {
+            let v = layer.policy.evaluate_actions(call, actions.clone(), &env);
+            let d = if v.decision == Decision::Allow && !layer.may_allow {
+                Decision::Pass
+            } else {
+                v.decision
+            };
+            if severity(d) > severity(decision) {
+                decision = d;
+            }
+            hits.extend(v.hits.into_iter().map(|mut h| {
+                if self.layers.len() > 1 {
+                    h.rule = format!("{}:{}", layer.name, h.rule);
+                }
+                h
+            }));
+        }
+        Verdict {
+            decision,
+            hits,
+            actions,
+        }
+    }
+}
