@@ -4,6 +4,7 @@
 //! * `test` — run rules' examples and `*.test.yaml` cases.
 //! * `check` — validate policy files.
 //! * `rules` — list rules.
+//! * `schema` — print the JSON Schema of policy files.
 //!
 //! The hook, `install` and `audit` commands arrive with their issues.
 
@@ -31,6 +32,8 @@ enum Command {
     Check(commands::check::CheckArgs),
     /// List a policy's rules.
     Rules(commands::rules::RulesArgs),
+    /// Print the JSON Schema of policy files (also shipped as rules/schema.json).
+    Schema,
 }
 
 fn main() -> ExitCode {
@@ -40,6 +43,10 @@ fn main() -> ExitCode {
         Command::Test(args) => commands::test::run(&args),
         Command::Check(args) => commands::check::run(&args),
         Command::Rules(args) => commands::rules::run(&args),
+        Command::Schema => {
+            print!("{}", policy_core::policy::schema::json_schema());
+            Ok(ExitCode::SUCCESS)
+        }
     };
     match result {
         Ok(code) => code,

@@ -284,3 +284,14 @@ fn engine_is_send_and_sync() {
     check::<policy_core::policy::Engine>();
     check::<Policy>();
 }
+
+#[test]
+fn shipped_json_schema_is_current() {
+    let shipped =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../rules/schema.json"))
+            .unwrap();
+    assert!(
+        shipped == policy_core::policy::schema::json_schema(),
+        "rules/schema.json is stale: run `cargo run -p policy-cli -- schema > rules/schema.json`"
+    );
+}

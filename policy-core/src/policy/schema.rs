@@ -2,10 +2,13 @@
 //! fields, so a typo is an error with its line and column, never a rule that
 //! silently matches nothing. The reference is `docs/policy-language.md`.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A decision a rule (or the policy default) can give.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Decision {
     /// No opinion: the agent's own permission flow decides (a hook prints nothing).
@@ -31,7 +34,7 @@ impl Decision {
 }
 
 /// A policy file.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyFile {
     /// Format version; must be 1.
@@ -70,7 +73,7 @@ pub struct PolicyFile {
 }
 
 /// Claude Code permission rules by decision, as in Claude's `settings.json`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Permissions {
     /// Rules that allow (every action of the call must be allowed).
@@ -85,7 +88,7 @@ pub struct Permissions {
 }
 
 /// File access settings.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FilesSection {
     /// Decision for reads outside the roots.
@@ -106,7 +109,7 @@ pub struct FilesSection {
 }
 
 /// Network settings.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkSection {
     /// Hosts that need no confirmation (`github.com`, `*.github.com`).
@@ -118,7 +121,7 @@ pub struct NetworkSection {
 }
 
 /// A rule.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     /// Unique id (`git.force-push`).
@@ -139,7 +142,7 @@ pub struct Rule {
 }
 
 /// A rule's examples: Bash command strings, or tool calls as objects.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Examples {
     /// Inputs the rule must match.
@@ -151,7 +154,7 @@ pub struct Examples {
 }
 
 /// One example input.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Example {
     /// A Bash command.
@@ -161,7 +164,7 @@ pub enum Example {
 }
 
 /// A tool call in an example.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExampleCall {
     /// The tool name.
@@ -175,7 +178,7 @@ pub struct ExampleCall {
 }
 
 /// One or several strings.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 #[serde(untagged)]
 pub enum OneOrMany {
     /// A single string.
@@ -195,7 +198,7 @@ impl OneOrMany {
 }
 
 /// A text pattern: a literal, a glob or a regex.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 #[serde(untagged)]
 pub enum Pattern {
     /// A literal (exact) string.
@@ -205,7 +208,7 @@ pub enum Pattern {
 }
 
 /// A pattern given as an object.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PatternObject {
     /// A glob (`*`, `?`, `[..]`, `**`).
@@ -221,7 +224,7 @@ pub struct PatternObject {
 
 /// What a rule matches. All given fields must hold (AND); a list inside a field
 /// is a choice (OR). `any`, `all` and `not` combine sub-matches.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Match {
     /// Tool name globs (`Bash`, `mcp__github__*`).
@@ -301,4 +304,15 @@ pub struct Match {
     /// Not this sub-match.
     #[serde(default)]
     pub not: Option<Box<Match>>,
+}
+
+/// The JSON Schema of policy files (shipped as `rules/schema.json`), for editor completion.
+///
+/// ```
+/// let schema = policy_core::policy::schema::json_schema();
+/// assert!(schema.contains("\"rules\""));
+/// ```
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(PolicyFile);
+    serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
 }
