@@ -110,3 +110,41 @@ fn evasions_reveal_what_runs() {
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
+
+/// Detection and false positives of the builtin policy on the corpus. The
+/// starter pack is small (the full packs are their own issue), so only the
+/// false-positive bound is asserted: the builtin policy must stay quiet on
+/// everyday development. Both rates are printed (`--nocapture`).
+#[test]
+fn builtin_policy_false_positives_on_corpus() {
+    use policy_core::policy::{Decision, Engine, Policy};
+    let Some(cases) = corpus() else { return };
+    let engine =
+        Engine::new(Policy::builtin("default").unwrap(), opts()).with_project("/home/dev/project");
+    let (mut blocked, mut block_total, mut fp, mut allow_total) = (0, 0, Vec::new(), 0);
+    for case in cases.iter().filter(|c| c["contentious"] != true) {
+        let call = ToolCall::from_json(case).unwrap();
+        let d = engine.evaluate(&call).decision;
+        let flagged = matches!(d, Decision::Deny | Decision::Ask);
+        if case["expect"] == "block" {
+            block_total += 1;
+            blocked += usize::from(flagged);
+        } else {
+            allow_total += 1;
+            if flagged {
+                fp.push(format!("{}: {}", case["id"], case["tool_input"]));
+            }
+        }
+    }
+    println!(
+        "builtin:default on the corpus: detection {blocked}/{block_total} ({:.1} %), false positives {}/{allow_total} ({:.2} %)",
+        100.0 * blocked as f64 / block_total.max(1) as f64,
+        fp.len(),
+        100.0 * fp.len() as f64 / allow_total.max(1) as f64
+    );
+    assert!(
+        fp.len() * 100 <= allow_total,
+        "more than 1 % false positives:\n{}",
+        fp.join("\n")
+    );
+}

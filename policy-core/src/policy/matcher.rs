@@ -476,7 +476,9 @@ impl Matcher {
             }
         }
         if let Some(u) = self.code_unknown {
-            if code.is_none() != u {
+            // Unknown: neither the text nor the file it comes from is known.
+            let from_file = matches!(action, Action::CodeExec(c) if c.file.is_some());
+            if (code.is_none() && !from_file) != u {
                 return false;
             }
         }

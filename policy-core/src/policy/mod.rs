@@ -76,6 +76,8 @@ pub struct Policy {
     pub protected: Vec<String>,
     /// Exemptions from `protected`.
     pub unprotected: Vec<String>,
+    /// Paths protected against writes and deletes only.
+    pub write_protected: Vec<String>,
     /// Decision for protected paths.
     pub protected_decision: Decision,
     /// Hosts needing no confirmation.
@@ -227,6 +229,7 @@ impl Policy {
             write_outside_roots: Decision::Pass,
             protected: Vec::new(),
             unprotected: Vec::new(),
+            write_protected: Vec::new(),
             protected_decision: Decision::Deny,
             allow_hosts: Vec::new(),
             other_hosts: Decision::Pass,
@@ -260,7 +263,12 @@ impl Policy {
                 if let Some(d) = files.protected_decision {
                     p.protected_decision = d;
                 }
-                for g in files.protected.iter().chain(&files.unprotected) {
+                for g in files
+                    .protected
+                    .iter()
+                    .chain(&files.unprotected)
+                    .chain(&files.write_protected)
+                {
                     GlobBuilder::new(g)
                         .literal_separator(true)
                         .build()
@@ -271,6 +279,7 @@ impl Policy {
                 }
                 p.protected.extend(files.protected);
                 p.unprotected.extend(files.unprotected);
+                p.write_protected.extend(files.write_protected);
             }
             if let Some(n) = f.network {
                 p.allow_hosts
@@ -399,14 +408,12 @@ impl Policy {
         match a {
             Action::FileRead(f) | Action::FileWrite(f) | Action::FileDelete(f) => {
                 let Some(path) = &f.resolved else { return };
-                let protected = self
-                    .protected
-                    .iter()
-                    .any(|g| env.path_glob_matches(g, path))
-                    && !self
-                        .unprotected
-                        .iter()
-                        .any(|g| env.path_glob_matches(g, path));
+                let writes = !matches!(a, Action::FileRead(_));
+                let matches_any =
+                    |globs: &[String]| globs.iter().any(|g| env.path_glob_matches(g, path));
+                let protected = (matches_any(&self.protected)
+                    || (writes && matches_any(&self.write_protected)))
+                    && !matches_any(&self.unprotected);
                 if protected {
                     hit(
                         "files.protected",

@@ -103,6 +103,10 @@ pub struct FilesSection {
     /// Globs exempt from `protected` (`**/.env.example`).
     #[serde(default)]
     pub unprotected: Vec<String>,
+    /// Globs of paths the agent may read but not write or delete (its own
+    /// settings, the policy, hooks); decided by `protected_decision`.
+    #[serde(default)]
+    pub write_protected: Vec<String>,
     /// Decision for protected paths (default `deny`).
     #[serde(default)]
     pub protected_decision: Option<Decision>,
@@ -269,7 +273,8 @@ pub struct Match {
     /// Code execution: the code matches this regex.
     #[serde(default)]
     pub code: Option<String>,
-    /// Code execution: the code is not known statically.
+    /// Code execution: the code is not known statically (neither its text nor the
+    /// file it is read from: `curl … | sh`, `eval "$X"`, `bash <(…)`).
     #[serde(default)]
     pub code_unknown: Option<bool>,
     /// Code execution: language(s) (`shell`, `python`, ...).

@@ -533,6 +533,15 @@ impl<'a> Walker<'a> {
                 producer,
                 origin,
             }));
+            // Entirely unknown code (`eval "$X"`, `bash -c "$(curl …)"`): parsing the
+            // placeholder would only add a dynamic command name; the unknown code
+            // execution above says it all.
+            if code.parts.iter().all(|p| match p {
+                WordPart::Dynamic(_) => true,
+                WordPart::Literal(s) => s.trim().is_empty(),
+            }) {
+                return;
+            }
         }
         let mut enter = Enter::new(
             if same_shell {
