@@ -35,6 +35,7 @@ pub mod normalize;
 pub mod options;
 pub mod paths;
 pub mod policy;
+pub mod programs;
 pub mod render;
 pub mod shell;
 

@@ -130,7 +130,12 @@ fn protected_paths_and_roots() {
             &p,
             "cat ~/.ssh/../.ssh/id_rsa > /dev/null; echo x > /etc/hosts"
         ),
-        Decision::Ask
+        Decision::Deny
+    );
+    assert_eq!(
+        decide(&p, "echo x > /etc/hosts"),
+        Decision::Ask,
+        "write outside the roots"
     );
     assert_eq!(
         decide(&p, "echo x > /home/dev/projectx/a"),

@@ -20,6 +20,8 @@
 mod files;
 mod web;
 
+pub(crate) use web::host_port;
+
 use serde_json::Value;
 
 use crate::action::{Action, McpCall, Opaque, OpaqueReason, Origin, ToolUse};

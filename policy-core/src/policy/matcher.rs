@@ -357,7 +357,7 @@ impl Matcher {
                 return false;
             }
         }
-        let parsed = crate::policy::argv::parse(program, &e.args);
+        let parsed = crate::programs::parse(program, &e.args);
         if let Some(subs) = &self.subcommand {
             if !subs.iter().any(|s| {
                 parsed.subcommand.len() >= s.len() && parsed.subcommand[..s.len()] == s[..]

@@ -20,8 +20,8 @@
 //! assert_eq!(v.hits[0].rule, "git.force-push");
 //! ```
 
-pub mod argv;
 pub mod claude;
+pub mod effects;
 mod engine;
 pub mod error;
 pub mod examples;
@@ -339,6 +339,7 @@ impl Policy {
         let Some(r) = self.rules.get(index) else {
             return false;
         };
+        let actions = &effects::with_effects(actions.to_vec());
         actions
             .iter()
             .any(|a| r.matcher.matches(a, call, env, &self.roots))
@@ -351,7 +352,12 @@ impl Policy {
     }
 
     /// Evaluates already normalized actions of `call`.
+    ///
+    /// The actions are first completed with the effects the program table knows
+    /// (`rm -rf x` deletes `x`, `curl -d @f URL` reads `f` and sends to `URL`; see
+    /// [`effects::with_effects`]).
     pub fn evaluate_actions(&self, call: &ToolCall, actions: Vec<Action>, env: &Env) -> Verdict {
+        let actions = effects::with_effects(actions);
         let mut hits = Vec::new();
         let mut allowed = vec![false; actions.len()];
         for (i, a) in actions.iter().enumerate() {

@@ -32,4 +32,35 @@ pub mod table;
 
 pub use args::{canonical_long, parse, Flag, ParsedArgs};
 pub use effects::{effects, Effect, Role};
-pub use table::{lookup, Cond, Filter, Permute, Pick, ProgramSpec, Rec, Rule, Scope, Source, Syntax, PROGRAMS};
+pub use table::{
+    lookup, Cond, Filter, Permute, Pick, ProgramSpec, Rec, Rule, Scope, Source, Syntax, PROGRAMS,
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{normalize_command, Action, ShellOptions};
+
+    /// The table applies to the normalizer's expanded argv.
+    #[test]
+    fn effects_of_normalized_commands() {
+        let opts = ShellOptions::for_home("/home/dev", "/home/dev/project");
+        let actions = normalize_command(
+            "d=/srv; sudo rm -r\"f\" \"$d\" && git push --forc origin",
+            &opts,
+        );
+        let mut seen = Vec::new();
+        for action in &actions {
+            let Action::Exec(exec) = action else { continue };
+            let Some(program) = exec.program.as_deref() else {
+                continue;
+            };
+            let parsed = parse(program, &exec.args);
+            for e in effects(program, &parsed) {
+                seen.push((program.to_string(), e.role, e.target.text(), e.recursive));
+            }
+        }
+        assert!(seen.contains(&("rm".into(), Role::Delete, "/srv".into(), true)));
+        assert!(seen.contains(&("git".into(), Role::Send, "origin".into(), false)));
+    }
+}

@@ -1,0 +1,151 @@
+//! Program effects as actions: the normalizer gives each simple command's
+//! expanded argv; the program table ([`crate::programs`]) says which operands
+//! are paths read, written or deleted, URLs fetched or sent to, hosts
+//! connected to, or code. Before rules run, each exec is followed by those
+//! effects as ordinary file, network and code actions, so one rule on
+//! `file_read` of `~/.aws/**` covers `Read`, `cat`, `cp`, `tar`, `scp`, `curl -d @…`.
+
+use crate::action::{Action, CodeExec, CodeSource, FileAccess, NetAccess, NetDirection};
+use crate::programs::{self, Role};
+
+/// Host and port of a network target: a URL, `user@host:path`, `host:port` or a host.
+fn host_of(target: &str) -> (Option<String>, Option<u16>, Option<String>) {
+    if target.contains("://") {
+        let (h, p) = crate::normalize::host_port(target);
+        return (h.filter(|h| !h.is_empty()), p, Some(target.to_string()));
+    }
+    let t = target.rsplit_once('@').map_or(target, |(_, h)| h);
+    if let Some(v6) = t.strip_prefix('[') {
+        let (h, rest) = v6.split_once(']').unwrap_or((v6, ""));
+        return (
+            Some(h.to_ascii_lowercase()),
+            rest.strip_prefix(':').and_then(|p| p.parse().ok()),
+            None,
+        );
+    }
+    match t.split_once(':') {
+        Some((h, rest)) => (Some(h.to_ascii_lowercase()), rest.parse().ok(), None),
+        None => (Some(t.to_ascii_lowercase()), None, None),
+    }
+}
+
+/// The effects of one exec as actions.
+pub fn effects_of(exec: &crate::action::Exec) -> Vec<Action> {
+    let Some(program) = exec.program.as_deref() else {
+        return Vec::new();
+    };
+    if programs::lookup(program).is_none() {
+        return Vec::new();
+    }
+    let parsed = programs::parse(program, &exec.args);
+    let mut out = Vec::new();
+    for e in programs::effects(program, &parsed) {
+        let origin = exec.origin.clone();
+        let via = format!("{program}: {}", e.via);
+        match e.role {
+            Role::Read | Role::Write | Role::Delete => {
+                let resolved = e
+                    .target
+                    .as_literal()
+                    .and_then(|p| crate::paths::absolutize(&p, origin.cwd.as_deref()));
+                let access = FileAccess {
+                    path: e.target,
+                    resolved,
+                    recursive: e.recursive,
+                    via,
+                    origin,
+                };
+                out.push(match e.role {
+                    Role::Read => Action::FileRead(access),
+                    Role::Write => Action::FileWrite(access),
+                    _ => Action::FileDelete(access),
+                });
+            }
+            Role::Fetch | Role::Send | Role::Connect => {
+                let text = e.target.text();
+                let (host, port, url) = if e.target.is_dynamic() {
+                    (None, None, Some(text))
+                } else {
+                    host_of(&text)
+                };
+                let direction = match e.role {
+                    Role::Fetch => NetDirection::Fetch,
+                    Role::Send => NetDirection::Send,
+                    _ => NetDirection::Connect,
+                };
+                out.push(Action::Net(NetAccess {
+                    url,
+                    host,
+                    port,
+                    direction,
+                    via,
+                    origin,
+                }));
+            }
+            Role::Code => out.push(Action::CodeExec(CodeExec {
+                interpreter: program.to_string(),
+                language: code_language(program).into(),
+                source: CodeSource::Argument,
+                code: e.target.as_literal(),
+                file: None,
+                producer: e.target.producers().next().map(str::to_string),
+                origin,
+            })),
+        }
+    }
+    out
+}
+
+fn code_language(program: &str) -> &'static str {
+    match program {
+        "psql" | "mysql" | "mariadb" | "sqlite3" => "sql",
+        "redis-cli" | "valkey-cli" => "redis",
+        "sed" | "gsed" => "sed",
+        _ => "shell",
+    }
+}
+
+/// `actions` with every exec followed by its program effects.
+///
+/// ```
+/// use policy_core::policy::effects::with_effects;
+/// use policy_core::{normalize_command, Action, ShellOptions};
+/// let opts = ShellOptions::for_home("/home/dev", "/home/dev/project");
+/// let actions = with_effects(normalize_command("cat ~/.aws/credentials", &opts));
+/// assert!(actions.iter().any(|a| matches!(a, Action::FileRead(f)
+///     if f.resolved.as_deref() == Some("/home/dev/.aws/credentials"))));
+/// ```
+pub fn with_effects(actions: Vec<Action>) -> Vec<Action> {
+    let mut out = Vec::with_capacity(actions.len() * 2);
+    for a in actions {
+        let extra = match &a {
+            Action::Exec(e) => effects_of(e),
+            _ => Vec::new(),
+        };
+        out.push(a);
+        out.extend(extra);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_of;
+
+    #[test]
+    fn hosts() {
+        assert_eq!(
+            host_of("user@Host.example:/tmp/x").0.as_deref(),
+            Some("host.example")
+        );
+        assert_eq!(
+            host_of("203.0.113.5:4444"),
+            (Some("203.0.113.5".into()), Some(4444), None)
+        );
+        assert_eq!(
+            host_of("https://x.example/p").0.as_deref(),
+            Some("x.example")
+        );
+        assert_eq!(host_of("[::1]:80").1, Some(80));
+    }
+}
