@@ -116,16 +116,28 @@ fn code_language(program: &str) -> &'static str {
 ///     if f.resolved.as_deref() == Some("/home/dev/.aws/credentials"))));
 /// ```
 pub fn with_effects(actions: Vec<Action>) -> Vec<Action> {
+    with_effects_and_parents(actions).0
+}
+
+/// Like [`with_effects`], also giving for each action the index of the exec it
+/// is an effect of (`None` for the original actions).
+pub fn with_effects_and_parents(actions: Vec<Action>) -> (Vec<Action>, Vec<Option<usize>>) {
     let mut out = Vec::with_capacity(actions.len() * 2);
+    let mut parents = Vec::with_capacity(actions.len() * 2);
     for a in actions {
         let extra = match &a {
             Action::Exec(e) => effects_of(e),
             _ => Vec::new(),
         };
+        let parent = out.len();
         out.push(a);
-        out.extend(extra);
+        parents.push(None);
+        for x in extra {
+            out.push(x);
+            parents.push(Some(parent));
+        }
     }
-    out
+    (out, parents)
 }
 
 #[cfg(test)]

@@ -357,7 +357,7 @@ impl Policy {
     /// (`rm -rf x` deletes `x`, `curl -d @f URL` reads `f` and sends to `URL`; see
     /// [`effects::with_effects`]).
     pub fn evaluate_actions(&self, call: &ToolCall, actions: Vec<Action>, env: &Env) -> Verdict {
-        let actions = effects::with_effects(actions);
+        let (actions, parents) = effects::with_effects_and_parents(actions);
         let mut hits = Vec::new();
         let mut allowed = vec![false; actions.len()];
         for (i, a) in actions.iter().enumerate() {
@@ -389,6 +389,15 @@ impl Policy {
             if h.decision == Decision::Allow {
                 if let Some(x) = allowed.get_mut(h.action) {
                     *x = true;
+                }
+            }
+        }
+        // An effect of an allowed exec (`rm a` deleting `a`) is covered by that allow;
+        // its own ask/deny hits still decide above.
+        for (i, p) in parents.iter().enumerate() {
+            if let Some(p) = p {
+                if allowed.get(*p).copied().unwrap_or(false) {
+                    allowed[i] = true;
                 }
             }
         }
