@@ -27,7 +27,22 @@ impl TildeResolver for Tilde<'_, '_> {
         let scope = &self.walker.frame().scope;
         let value = match prefix {
             "" => scope.get("HOME"),
-            "+" | "0" | "+0" | "-0" => scope.get("PWD"),
+            "+" => scope.get("PWD"),
+            // The directory stack holds only the working directory: `~0`, `~+00`, `~-0`
+            // are it; other indexes stay as written.
+            n if !n.is_empty()
+                && n.trim_start_matches(['+', '-']).len() + 1 >= n.len()
+                && n.trim_start_matches(['+', '-'])
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())
+                && !n.trim_start_matches(['+', '-']).is_empty() =>
+            {
+                if n.trim_start_matches(['+', '-']).bytes().all(|b| b == b'0') {
+                    scope.get("PWD")
+                } else {
+                    return None;
+                }
+            }
             "-" => scope.get("OLDPWD"),
             user => {
                 if scope.foreign {

@@ -218,3 +218,103 @@ mod tests {
         );
     }
 }
+
+/// Rewrites `\\` inside ANSI-C strings (`$'…'`) as `\x5c`, and (with `braces`)
+/// a literal `{..}` word as `\{..}`; both mean the same to bash. tree-sitter-bash
+/// reads `$'\\'` as an escaped quote (the string runs past its end) and fails on
+/// `{..}`. `None` when there is nothing to rewrite. The scan skips single- and
+/// double-quoted strings, backslash escapes and comments.
+pub(crate) fn rewrite_ansi_c_backslashes(text: &str, braces: bool) -> Option<String> {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut i = 0;
+    let mut last = 0;
+    let mut changed = false;
+    let mut word_start = true;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => {
+                i += 2;
+                word_start = false;
+            }
+            b'\'' => {
+                i += 1;
+                while i < b.len() && b[i] != b'\'' {
+                    i += 1;
+                }
+                i += 1;
+                word_start = false;
+            }
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+                word_start = false;
+            }
+            b'#' if word_start => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            // `{..}` is a literal word to bash (no sequence); tree-sitter fails on it.
+            b'{' if braces && text.get(i..i + 4) == Some("{..}") => {
+                out.push_str(text.get(last..i).unwrap_or(""));
+                out.push_str("\\{..}");
+                i += 4;
+                last = i;
+                changed = true;
+                word_start = false;
+            }
+            b'$' if b.get(i + 1) == Some(&b'\'') => {
+                i += 2;
+                while i < b.len() && b[i] != b'\'' {
+                    if b[i] == b'\\' && b.get(i + 1) == Some(&b'\\') {
+                        out.push_str(text.get(last..i).unwrap_or(""));
+                        out.push_str("\\x5c");
+                        i += 2;
+                        last = i;
+                        changed = true;
+                    } else {
+                        i += if b[i] == b'\\' { 2 } else { 1 };
+                    }
+                }
+                i += 1;
+                word_start = false;
+            }
+            c => {
+                word_start = matches!(c, b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(' | b')');
+                i += 1;
+            }
+        }
+    }
+    if !changed {
+        return None;
+    }
+    out.push_str(text.get(last..).unwrap_or(""));
+    Some(out)
+}
+
+#[cfg(test)]
+mod rewrite_tests {
+    fn r(t: &str) -> Option<String> {
+        super::rewrite_ansi_c_backslashes(t, true)
+    }
+
+    #[test]
+    fn ansi_c_rewrite() {
+        assert_eq!(r(r"echo $'\\' ''").as_deref(), Some(r"echo $'\x5c' ''"));
+        assert_eq!(
+            r(r"echo '$'\\''"),
+            None,
+            "inside single quotes nothing is rewritten"
+        );
+        assert_eq!(r(r"echo $'a\'b' x"), None);
+        assert_eq!(
+            r(r#"echo "$'\\'" $'\\\\'"#).as_deref(),
+            Some(r#"echo "$'\\'" $'\x5c\x5c'"#)
+        );
+        assert_eq!(r("echo {..} {,}").as_deref(), Some(r"echo \{..} {,}"));
+    }
+}

@@ -64,7 +64,7 @@ impl<'a> Scope<'a> {
         Scope {
             vars: HashMap::new(),
             cwd: opts.cwd.clone(),
-            oldpwd: None,
+            oldpwd: opts.env.get("OLDPWD").cloned(),
             positional: if opts.positional_empty {
                 Some(Vec::new())
             } else {

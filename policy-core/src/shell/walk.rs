@@ -445,7 +445,33 @@ impl<'a> Walker<'a> {
 
     /// Parses `text` and pushes it as a block.
     pub(crate) fn push_script(&mut self, text: String, base: usize, enter: Enter<'a>) {
-        let src: &'a Source = self.arena.alloc(Source::new(text, base));
+        // tree-sitter misreads `\\` in `$'…'` (as an escaped quote): parse the
+        // equivalent `\x5c` instead. Only texts with both `$'` and `\\` pay the scan.
+        let text = if text.contains("$'") && text.contains("\\\\") {
+            crate::shell::quote::rewrite_ansi_c_backslashes(&text, false).unwrap_or(text)
+        } else {
+            text
+        };
+        let mut parsed = Source::new(text, base);
+        // `{..}` makes tree-sitter fail; retry with the equivalent `\{..}`.
+        if parsed
+            .tree
+            .as_ref()
+            .is_some_and(|t| t.root_node().has_error())
+        {
+            if let Some(fixed) = crate::shell::quote::rewrite_ansi_c_backslashes(&parsed.text, true)
+            {
+                let retry = Source::new(fixed, base);
+                if retry
+                    .tree
+                    .as_ref()
+                    .is_some_and(|t| !t.root_node().has_error())
+                {
+                    parsed = retry;
+                }
+            }
+        }
+        let src: &'a Source = self.arena.alloc(parsed);
         let Some(tree) = src.tree.as_ref() else {
             self.opaque(
                 OpaqueReason::ParseError,
@@ -509,10 +535,11 @@ impl<'a> Walker<'a> {
     /// blanks, no operators): tree-sitter failed to tokenize it (`{..}`), bash
     /// reads it as a word, and the walker expands it as one.
     fn is_word_error(n: Node<'a>, src: &'a Source) -> bool {
+        // Blanks are allowed: the walker splits the node's text into words there.
         n.parent()
             .is_some_and(|p| matches!(p.kind(), "command" | "concatenation" | "command_name"))
             && !src.text_of(n).contains([
-                ' ', '\t', '\n', ';', '&', '|', '<', '>', '(', ')', '`', '"', '\'', '\\',
+                '\n', ';', '&', '|', '<', '>', '(', ')', '`', '"', '\'', '\\',
             ])
             && Self::children(n)
                 .iter()

@@ -294,6 +294,15 @@ pub(crate) fn tilde_expand(word: &mut Vec<Atom>, resolver: &dyn TildeResolver) {
         if !matches!(word.get(start), Some(Atom::Ch('~', false))) {
             continue;
         }
+        // Like bash: a quoted character anywhere before the first unquoted `/`
+        // (even past a `:`) makes the tilde literal.
+        let quoted_before_slash = word[start + 1..]
+            .iter()
+            .take_while(|a| !matches!(a, Atom::Ch('/', false)))
+            .any(|a| matches!(a, Atom::Ch(_, true) | Atom::Val(_, true)));
+        if quoted_before_slash {
+            continue;
+        }
         let mut prefix = String::new();
         let mut end = start + 1;
         let mut plain = true;
