@@ -253,6 +253,7 @@ impl Matcher {
     pub(crate) fn matches(
         &self,
         action: &Action,
+        parsed: Option<&crate::programs::ParsedArgs>,
         call: &ToolCall,
         env: &Env,
         roots: &[String],
@@ -299,7 +300,7 @@ impl Matcher {
                 return false;
             }
         }
-        if !self.exec_fields(action)
+        if !self.exec_fields(action, parsed)
             || !self.file_fields(action, env, roots)
             || !self.net_fields(action)
             || !self.code_fields(action)
@@ -307,24 +308,30 @@ impl Matcher {
             return false;
         }
         if let Some(any) = &self.any {
-            if !any.iter().any(|m| m.matches(action, call, env, roots)) {
+            if !any
+                .iter()
+                .any(|m| m.matches(action, parsed, call, env, roots))
+            {
                 return false;
             }
         }
         if let Some(all) = &self.all {
-            if !all.iter().all(|m| m.matches(action, call, env, roots)) {
+            if !all
+                .iter()
+                .all(|m| m.matches(action, parsed, call, env, roots))
+            {
                 return false;
             }
         }
         if let Some(not) = &self.not {
-            if not.matches(action, call, env, roots) {
+            if not.matches(action, parsed, call, env, roots) {
                 return false;
             }
         }
         true
     }
 
-    fn exec_fields(&self, action: &Action) -> bool {
+    fn exec_fields(&self, action: &Action, parsed: Option<&crate::programs::ParsedArgs>) -> bool {
         let wants_exec = self.command.is_some()
             || self.program.is_some()
             || self.subcommand.is_some()
@@ -357,7 +364,14 @@ impl Matcher {
                 return false;
             }
         }
-        let parsed = crate::programs::parse(program, &e.args);
+        let owned;
+        let parsed = match parsed {
+            Some(p) => p,
+            None => {
+                owned = crate::programs::parse(program, &e.args);
+                &owned
+            }
+        };
         if let Some(subs) = &self.subcommand {
             if !subs.iter().any(|s| {
                 parsed.subcommand.len() >= s.len() && parsed.subcommand[..s.len()] == s[..]

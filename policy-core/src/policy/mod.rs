@@ -188,6 +188,17 @@ impl Env {
     }
 }
 
+/// The program-table parse of an exec's arguments.
+fn parse_exec(a: &Action) -> Option<crate::programs::ParsedArgs> {
+    match a {
+        Action::Exec(e) => e
+            .program
+            .as_deref()
+            .map(|p| crate::programs::parse(p, &e.args)),
+        _ => None,
+    }
+}
+
 fn severity(d: Decision) -> u8 {
     match d {
         Decision::Pass => 0,
@@ -340,9 +351,10 @@ impl Policy {
             return false;
         };
         let actions = &effects::with_effects(actions.to_vec());
-        actions
-            .iter()
-            .any(|a| r.matcher.matches(a, call, env, &self.roots))
+        actions.iter().any(|a| {
+            r.matcher
+                .matches(a, parse_exec(a).as_ref(), call, env, &self.roots)
+        })
     }
 
     /// Normalizes `call` and evaluates it.
@@ -361,14 +373,18 @@ impl Policy {
         let mut hits = Vec::new();
         let mut allowed = vec![false; actions.len()];
         for (i, a) in actions.iter().enumerate() {
-            let summary = a.summary();
+            // Parsed once per exec, shared by every rule's flag/subcommand checks.
+            let parsed = parse_exec(a);
+            // The one-line summary is built only when something hits.
+            let mut summary: Option<String> = None;
             let mut hit = |rule: &str, decision: Decision, message: &str| {
+                let matched = summary.get_or_insert_with(|| a.summary()).clone();
                 hits.push(Hit {
                     rule: rule.to_string(),
                     decision,
                     message: message.to_string(),
                     action: i,
-                    matched: summary.clone(),
+                    matched,
                 });
             };
             if let Action::Opaque(o) = a {
@@ -380,7 +396,9 @@ impl Policy {
             }
             self.setting_hits(a, env, &mut hit);
             for r in &self.rules {
-                if r.matcher.matches(a, call, env, &self.roots) {
+                if r.matcher
+                    .matches(a, parsed.as_ref(), call, env, &self.roots)
+                {
                     hit(&r.rule.id, r.rule.decision, &r.rule.message);
                 }
             }
