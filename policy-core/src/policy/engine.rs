@@ -37,15 +37,6 @@ pub struct Engine {
     project: Option<String>,
 }
 
-fn severity(d: Decision) -> u8 {
-    match d {
-        Decision::Pass => 0,
-        Decision::Allow => 1,
-        Decision::Ask => 2,
-        Decision::Deny => 3,
-    }
-}
-
 impl Engine {
     /// An engine with one trusted policy.
     pub fn new(policy: Policy, opts: ShellOptions) -> Engine {
@@ -116,7 +107,7 @@ impl Engine {
             } else {
                 v.decision
             };
-            if severity(d) > severity(decision) {
+            if d > decision {
                 decision = d;
             }
             hits.extend(v.hits.into_iter().map(|mut h| {

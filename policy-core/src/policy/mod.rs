@@ -199,15 +199,6 @@ fn parse_exec(a: &Action) -> Option<crate::programs::ParsedArgs> {
     }
 }
 
-fn severity(d: Decision) -> u8 {
-    match d {
-        Decision::Pass => 0,
-        Decision::Allow => 1,
-        Decision::Ask => 2,
-        Decision::Deny => 3,
-    }
-}
-
 impl Policy {
     /// Loads a policy file and what it extends.
     pub fn from_file(path: impl Into<PathBuf>) -> Result<Policy, PolicyError> {
@@ -422,7 +413,7 @@ impl Policy {
         let worst = hits
             .iter()
             .map(|h| h.decision)
-            .max_by_key(|d| severity(*d))
+            .max()
             .unwrap_or(Decision::Pass);
         let decision = match worst {
             Decision::Deny | Decision::Ask => worst,

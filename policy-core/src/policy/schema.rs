@@ -5,7 +5,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// A decision a rule (or the policy default) can give.
+/// A decision a rule (or the policy default) can give. Ordered by strictness:
+/// `Pass < Allow < Ask < Deny`.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
 )]
