@@ -1752,114 +1752,41 @@ impl<'a> Walker<'a> {
         Step::Done(Some((program.to_string(), args.to_vec())))
     }
 
+    /// `docker|podman|nerdctl exec|run|create … TARGET CMD…` and `kubectl|oc exec … POD -- CMD…`:
+    /// the option syntax comes from the program table.
     fn container(&mut self, inv: &mut Invocation, program: &str, args: &[Word]) -> Step {
         let done = Step::Done(Some((program.to_string(), args.to_vec())));
-        let sub = args.first().and_then(Word::as_literal).unwrap_or_default();
-        let rest = &args[1.min(args.len())..];
-        let (target, cmd): (Word, Vec<Word>) = match (program, sub.as_str()) {
-            ("kubectl" | "oc", "exec") => {
-                let Some(dd) = rest
-                    .iter()
-                    .position(|w| w.as_literal().as_deref() == Some("--"))
-                else {
-                    return done;
-                };
-                let first = scan_options(
-                    &rest[..dd],
-                    &[
-                        "-c",
-                        "--container",
-                        "-n",
-                        "--namespace",
-                        "--context",
-                        "-f",
-                        "--filename",
-                        "--kubeconfig",
-                        "--pod-running-timeout",
-                    ],
-                    |_, _| {},
-                );
-                let pod = rest
-                    .get(first)
-                    .filter(|_| first < dd)
-                    .cloned()
-                    .unwrap_or_else(|| Word::literal("?"));
-                (pod, rest[dd + 1..].to_vec())
-            }
-            ("docker" | "podman" | "nerdctl", "exec" | "run" | "create") => {
-                let value_opts: &[&str] = &[
-                    "-e",
-                    "--env",
-                    "--env-file",
-                    "-u",
-                    "--user",
-                    "-w",
-                    "--workdir",
-                    "--detach-keys",
-                    "-v",
-                    "--volume",
-                    "-p",
-                    "--publish",
-                    "--name",
-                    "--network",
-                    "--net",
-                    "--entrypoint",
-                    "--mount",
-                    "--platform",
-                    "-l",
-                    "--label",
-                    "-h",
-                    "--hostname",
-                    "--add-host",
-                    "--cap-add",
-                    "--cap-drop",
-                    "--device",
-                    "--dns",
-                    "--gpus",
-                    "--ipc",
-                    "--log-driver",
-                    "--log-opt",
-                    "-m",
-                    "--memory",
-                    "--cpus",
-                    "--pid",
-                    "--restart",
-                    "--security-opt",
-                    "--shm-size",
-                    "--tmpfs",
-                    "--ulimit",
-                    "--volumes-from",
-                    "--cgroupns",
-                    "--runtime",
-                    "--pull",
-                    "--expose",
-                    "--label-file",
-                    "--link",
-                    "--userns",
-                    "--uts",
-                    "--stop-signal",
-                    "--health-cmd",
-                    "--cidfile",
-                    "--group-add",
-                    "--cpu-shares",
-                    "-c",
-                    "--cpuset-cpus",
-                    "--memory-swap",
-                    "--sysctl",
-                ];
-                let first = scan_options(rest, value_opts, |_, _| {});
-                let Some(target) = rest.get(first).cloned() else {
-                    return done;
-                };
-                (target, rest[first + 1..].to_vec())
-            }
-            _ => return done,
+        let parsed = crate::programs::parse(program, args);
+        let sub = parsed
+            .subcommand
+            .first()
+            .map(String::as_str)
+            .unwrap_or_default();
+        let runs_command = match program {
+            "kubectl" | "oc" => sub == "exec",
+            _ => matches!(sub, "exec" | "run" | "create"),
         };
+        if !runs_command {
+            return done;
+        }
+        let Some(target) = parsed.operands.first().cloned() else {
+            return done;
+        };
+        // kubectl's command follows `--`; docker's follows the target.
+        let from = match (program, parsed.dashdash_at) {
+            ("kubectl" | "oc", Some(at)) => at,
+            ("kubectl" | "oc", None) => return done,
+            _ => 1,
+        };
+        let cmd: Vec<Word> = parsed
+            .operands
+            .get(from..)
+            .map(<[Word]>::to_vec)
+            .unwrap_or_default();
         if cmd.is_empty() {
             return done;
         }
-        let mut s = self.sub_invocation(inv, program, cmd);
-        s.ctx = None;
+        let s = self.sub_invocation(inv, program, cmd);
         let mut e = Enter::new(
             Join::Isolated,
             Some(Context::Container {
