@@ -778,8 +778,7 @@ impl<'a> Walker<'a> {
                     offset: node.start_byte() + src.base,
                     declaration: false,
                 };
-                self.tasks.push(Task::Emit(Box::new(p)));
-                self.flush_subs();
+                self.queue(p);
             }
             "declaration_command" | "unset_command" => self.declaration(node, src),
             "negated_command" => {
@@ -849,19 +848,7 @@ impl<'a> Walker<'a> {
             "test_command" => self.test_command(node, src),
             "comment" => {}
             // `$(<file)`: a substitution made of a redirection reads the file.
-            "file_redirect" => {
-                let redirects = self.expand_redirects(&[node], src);
-                self.extra_args.clear();
-                let p = Pending {
-                    words: Vec::new(),
-                    assigns: Vec::new(),
-                    redirects,
-                    offset: node.start_byte() + src.base,
-                    declaration: false,
-                };
-                self.tasks.push(Task::Emit(Box::new(p)));
-                self.flush_subs();
-            }
+            "file_redirect" => self.redirections_only(&[node], src, node.start_byte() + src.base),
             "ERROR" => self.error_node(node, src),
             _ => {
                 if node.is_named() {
@@ -973,17 +960,7 @@ impl<'a> Walker<'a> {
         }
         let Some(body) = body else {
             // Only redirections: `> file` truncates it.
-            let redirects = self.expand_redirects(&redirects, src);
-            self.extra_args.clear();
-            let p = Pending {
-                words: Vec::new(),
-                assigns: Vec::new(),
-                redirects,
-                offset: node.start_byte() + src.base,
-                declaration: false,
-            };
-            self.tasks.push(Task::Emit(Box::new(p)));
-            self.flush_subs();
+            self.redirections_only(&redirects, src, node.start_byte() + src.base);
             return;
         };
         let mut tasks: Vec<Task<'a>> = Vec::new();
@@ -1028,8 +1005,7 @@ impl<'a> Walker<'a> {
             e.to_pipe = Some(false);
         }
         self.push_block(e, vec![Task::Stmt(body, src)]);
-        self.tasks.push(Task::Emit(Box::new(p)));
-        self.flush_subs();
+        self.queue(p);
     }
 
     /// True when redirections send stdout away from a pipe.
@@ -1130,8 +1106,26 @@ impl<'a> Walker<'a> {
             offset: node.start_byte() + src.base,
             declaration: false,
         };
+        self.queue(p);
+    }
+
+    /// Queues a simple command: its substitutions run first, then `Emit`.
+    fn queue(&mut self, p: Pending) {
         self.tasks.push(Task::Emit(Box::new(p)));
         self.flush_subs();
+    }
+
+    /// A statement made only of redirections (`> file`, `$(<file)`).
+    fn redirections_only(&mut self, nodes: &[Node<'a>], src: &'a Source, offset: usize) {
+        let redirects = self.expand_redirects(nodes, src);
+        self.extra_args.clear();
+        self.queue(Pending {
+            words: Vec::new(),
+            assigns: Vec::new(),
+            redirects,
+            offset,
+            declaration: false,
+        });
     }
 
     /// An ERROR node: walk what it contains. tree-sitter-bash reads a word that
@@ -1203,8 +1197,7 @@ impl<'a> Walker<'a> {
             offset: offset + src.base,
             declaration: false,
         };
-        self.tasks.push(Task::Emit(Box::new(p)));
-        self.flush_subs();
+        self.queue(p);
     }
 
     /// Expands word nodes into fields. tree-sitter-bash sometimes splits one
@@ -1352,8 +1345,7 @@ impl<'a> Walker<'a> {
             offset: node.start_byte() + src.base,
             declaration: false,
         };
-        self.tasks.push(Task::Emit(Box::new(p)));
-        self.flush_subs();
+        self.queue(p);
     }
 
     /// tree-sitter sometimes ends a node at a `$` and puts the name in the next
@@ -1435,8 +1427,7 @@ impl<'a> Walker<'a> {
             offset: node.start_byte() + src.base,
             declaration: true,
         };
-        self.tasks.push(Task::Emit(Box::new(p)));
-        self.flush_subs();
+        self.queue(p);
     }
 
     fn if_statement(&mut self, node: Node<'a>, src: &'a Source) {
