@@ -75,6 +75,31 @@ proptest! {
         prop_assert_eq!(after, again);
     }
 
+    /// The candidate-rule index never drops a rule: the rules that hit are exactly
+    /// those whose matcher holds for some action.
+    #[test]
+    fn candidate_index_finds_every_matching_rule(rules in prop::collection::vec((0..8usize, decision_strategy()), 0..8), cmd in command()) {
+        let mut y = String::from("version: 1\nrules:\n");
+        for (i, (p, d)) in rules.iter().enumerate() {
+            // Every third rule has no program (generic), the others are indexed.
+            let m = if i % 3 == 2 { format!("{{any_arg: [{}]}}", PROGRAMS[*p % PROGRAMS.len()]) } else { format!("{{program: {}}}", PROGRAMS[*p % PROGRAMS.len()]) };
+            y.push_str(&format!("  - {{id: r{i}, decision: {}, message: m, match: {m}}}\n", d.as_str()));
+        }
+        if rules.is_empty() {
+            y = "version: 1\nrules: []\n".into();
+        }
+        let p = Policy::from_yaml(&y).unwrap();
+        let o = ShellOptions::for_home("/home/dev", "/home/dev/project");
+        let env = Env::new(&o, "/home/dev/project");
+        let call = ToolCall::bash(&cmd);
+        let v = p.evaluate(&call, &o, &env);
+        for (i, r) in p.rules.iter().enumerate() {
+            let brute = p.rule_matches(i, &call, &policy_core::normalize(&call, &o), &env);
+            let indexed = v.hits.iter().any(|h| h.rule == r.rule.id);
+            prop_assert_eq!(brute, indexed, "{} rule {}", cmd, r.rule.id);
+        }
+    }
+
     #[test]
     fn allow_needs_every_command_allowed(allowed in prop::collection::btree_set(0..8usize, 0..8), cmd in command()) {
         let rules: Vec<(usize, Decision)> = allowed.iter().map(|p| (*p, Decision::Allow)).collect();

@@ -127,6 +127,12 @@ fn strings(v: &Option<crate::policy::schema::OneOrMany>) -> Option<Vec<String>> 
 }
 
 impl Matcher {
+    /// The programs this matcher requires at its top level (it can only match an
+    /// exec of one of them), or `None` when it may match any action.
+    pub(crate) fn required_programs(&self) -> Option<&[String]> {
+        self.program.as_deref()
+    }
+
     /// Compiles a `match` block of rule `rule`.
     pub(crate) fn compile(rule: &str, m: &Match, depth: usize) -> Result<Matcher, PolicyError> {
         if depth > MAX_MATCH_DEPTH {

@@ -86,6 +86,10 @@ pub struct Policy {
     pub other_hosts: Decision,
     /// The rules in definition order.
     pub rules: Vec<CompiledRule>,
+    /// Candidate rules: indexes of rules that require one of these programs.
+    by_program: HashMap<String, Vec<usize>>,
+    /// Indexes of rules that may match any action.
+    generic: Vec<usize>,
 }
 
 /// One rule (or setting) that fired.
@@ -236,6 +240,8 @@ impl Policy {
             allow_hosts: Vec::new(),
             other_hosts: Decision::Pass,
             rules: Vec::new(),
+            by_program: HashMap::new(),
+            generic: Vec::new(),
         };
         for l in files {
             let f = l.file;
@@ -327,7 +333,45 @@ impl Policy {
                 });
             }
         }
+        for (i, r) in p.rules.iter().enumerate() {
+            match r.matcher.required_programs() {
+                Some(programs) => {
+                    for prog in programs {
+                        p.by_program.entry(prog.clone()).or_default().push(i);
+                    }
+                }
+                None => p.generic.push(i),
+            }
+        }
         Ok(p)
+    }
+
+    /// The rules that can match `action`, in definition order: those requiring its
+    /// program (for an exec) and those that may match anything.
+    fn candidates(&self, action: &Action) -> Vec<usize> {
+        let specific: &[usize] = match action {
+            Action::Exec(e) => e
+                .program
+                .as_ref()
+                .and_then(|p| self.by_program.get(p))
+                .map_or(&[], Vec::as_slice),
+            _ => &[],
+        };
+        let (mut i, mut j) = (0, 0);
+        let mut out = Vec::with_capacity(specific.len() + self.generic.len());
+        while i < specific.len() || j < self.generic.len() {
+            let take_specific =
+                j >= self.generic.len() || (i < specific.len() && specific[i] < self.generic[j]);
+            if take_specific {
+                out.push(specific[i]);
+                i += 1;
+            } else {
+                out.push(self.generic[j]);
+                j += 1;
+            }
+        }
+        out.dedup();
+        out
     }
 
     /// Does rule `index` match any action of `call`? (Used by example tests.)
@@ -386,7 +430,10 @@ impl Policy {
                 );
             }
             self.setting_hits(a, env, &mut hit);
-            for r in &self.rules {
+            for idx in self.candidates(a) {
+                let Some(r) = self.rules.get(idx) else {
+                    continue;
+                };
                 if r.matcher
                     .matches(a, parsed.as_ref(), call, env, &self.roots)
                 {
