@@ -58,10 +58,13 @@ pub fn parse_text(text: &str, name: &str) -> Result<PolicyFile, PolicyError> {
 fn first_line(s: &str) -> String {
     let line = s.lines().next().unwrap_or(s).trim();
     let rest = line.strip_prefix("error: ").unwrap_or(line);
-    match rest.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
-        Some((pos, msg)) if pos.contains(" column ") => msg.to_string(),
-        _ => rest.to_string(),
-    }
+    let msg = match rest.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
+        Some((pos, msg)) if pos.contains(" column ") => msg,
+        _ => rest,
+    };
+    // The parser's advice is for library users, not for policy authors.
+    msg.trim_end_matches(", set DuplicateKeyPolicy in Options if acceptable")
+        .to_string()
 }
 
 /// One loaded file, in the order bases come before what extends them.

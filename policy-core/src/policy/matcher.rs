@@ -94,7 +94,17 @@ fn regex(rule: &str, field: &str, re: &str) -> Result<Regex, PolicyError> {
         .size_limit(1 << 20)
         .dfa_size_limit(1 << 20)
         .build()
-        .map_err(|e| PolicyError::rule(rule, format!("`{field}`: invalid regex `{re}`: {e}")))
+        .map_err(|e| {
+            // The regex crate's message spans several lines (pattern, caret, error); keep the error.
+            let text = e.to_string();
+            let why = text
+                .lines()
+                .rev()
+                .find_map(|l| l.trim().strip_prefix("error: "))
+                .unwrap_or(text.as_str())
+                .to_string();
+            PolicyError::rule(rule, format!("`{field}`: invalid regex `{re}`: {why}"))
+        })
 }
 
 fn glob(rule: &str, field: &str, g: &str) -> Result<GlobMatcher, PolicyError> {
