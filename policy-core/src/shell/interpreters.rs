@@ -190,6 +190,9 @@ pub(crate) enum CodeFrom {
 
 /// Works out where an interpreter's code comes from.
 pub(crate) fn code_from(spec: &Interpreter, args: &[Word]) -> CodeFrom {
+    if spec.language == "powershell" {
+        return powershell_code(args);
+    }
     // `deno eval CODE`
     if spec.code_opts.iter().any(|o| !o.starts_with('-')) {
         if let Some(first) = args.first().and_then(Word::as_literal) {
@@ -238,6 +241,86 @@ pub(crate) fn code_from(spec: &Interpreter, args: &[Word]) -> CodeFrom {
         Some(w) => CodeFrom::File(w.clone()),
         None => CodeFrom::Stdin,
     }
+}
+
+/// PowerShell's parameters are single-dash, case-insensitive and may be
+/// abbreviated (`-c`, `-Com`, `-EncodedCommand`, `-enc`); `-EncodedCommand` is
+/// base64 of UTF-16LE text, decoded here.
+fn powershell_code(args: &[Word]) -> CodeFrom {
+    const WITH_VALUE: &[&str] = &[
+        "-executionpolicy",
+        "-windowstyle",
+        "-workingdirectory",
+        "-outputformat",
+        "-inputformat",
+        "-configurationname",
+        "-custompipename",
+        "-settingsfile",
+        "-version",
+        "-psconsolefile",
+    ];
+    let is = |arg: &str, full: &str, min: usize| arg.len() >= min && full.starts_with(arg);
+    let mut i = 0;
+    while i < args.len() {
+        let Some(a) = args[i].as_literal() else {
+            return CodeFrom::File(args[i].clone());
+        };
+        let lower = a.to_ascii_lowercase();
+        if !lower.starts_with('-') {
+            // A bare first operand is a script file; `-` reads stdin.
+            return if lower == "-" {
+                CodeFrom::Stdin
+            } else {
+                CodeFrom::File(args[i].clone())
+            };
+        }
+        if is(&lower, "-encodedcommand", 2) {
+            let decoded = args
+                .get(i + 1)
+                .and_then(Word::as_literal)
+                .and_then(|b| decode_utf16le_base64(&b));
+            return match decoded {
+                Some(code) => CodeFrom::Inline(Word::literal(code)),
+                None => args
+                    .get(i + 1)
+                    .cloned()
+                    .map_or(CodeFrom::Other, CodeFrom::Inline),
+            };
+        }
+        if is(&lower, "-command", 2) {
+            // The rest of the arguments, joined, is the command.
+            let rest: Vec<Word> = args[i + 1..].to_vec();
+            return if rest.is_empty() {
+                CodeFrom::Stdin
+            } else {
+                CodeFrom::Inline(crate::shell::words::join_words(rest))
+            };
+        }
+        if is(&lower, "-file", 2) {
+            return args
+                .get(i + 1)
+                .cloned()
+                .map_or(CodeFrom::Other, CodeFrom::File);
+        }
+        i += if WITH_VALUE.iter().any(|w| is(&lower, w, 3)) {
+            2
+        } else {
+            1
+        };
+    }
+    CodeFrom::Stdin
+}
+
+fn decode_utf16le_base64(b64: &str) -> Option<String> {
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(b64.trim())
+        .ok()?;
+    let units: Vec<u16> = bytes
+        .chunks(2)
+        .map(|c| u16::from_le_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+        .collect();
+    Some(String::from_utf16_lossy(&units))
 }
 
 /// Shell commands embedded in interpreter code: the string literal arguments of
@@ -478,6 +561,33 @@ mod tests {
             CodeFrom::File(Word::literal("x.py"))
         );
         assert_eq!(code_from(&INTERPRETERS[0], &[]), CodeFrom::Stdin);
+    }
+
+    #[test]
+    fn powershell_parameters() {
+        let pwsh = lookup("pwsh").unwrap_or(&INTERPRETERS[0]);
+        let w = |s: &[&str]| s.iter().map(|x| Word::literal(*x)).collect::<Vec<_>>();
+        assert_eq!(
+            code_from(pwsh, &w(&["-NoProfile", "-Command", "iex", "(irm x)"])),
+            CodeFrom::Inline(Word::literal("iex (irm x)"))
+        );
+        assert_eq!(
+            code_from(pwsh, &w(&["-ExecutionPolicy", "Bypass", "-c", "Get-Date"])),
+            CodeFrom::Inline(Word::literal("Get-Date"))
+        );
+        // "rm x" in UTF-16LE, base64.
+        assert_eq!(
+            code_from(pwsh, &w(&["-enc", "cgBtACAAeAA="])),
+            CodeFrom::Inline(Word::literal("rm x"))
+        );
+        assert_eq!(
+            code_from(pwsh, &w(&["-File", "a.ps1"])),
+            CodeFrom::File(Word::literal("a.ps1"))
+        );
+        assert_eq!(
+            code_from(pwsh, &w(&["b.ps1", "-x"])),
+            CodeFrom::File(Word::literal("b.ps1"))
+        );
     }
 
     #[test]
