@@ -1,8 +1,8 @@
 //! # policy-core
 //!
 //! The engine behind agent-policy: it turns an AI agent's tool call into the
-//! list of things that will really happen, and (in later layers) decides
-//! whether the call may run.
+//! list of things that will really happen, and decides whether the call may run
+//! (`allow`), must be refused (`deny`) or needs a human (`ask`).
 //!
 //! This crate is organised in layers, each in its own module:
 //!
@@ -18,6 +18,13 @@
 //!   follows decode-to-shell pipelines (`echo … | base64 -d | sh`).
 //! * [`normalize`]: tool calls of every kind (Bash, Read, Write, Edit, WebFetch,
 //!   MCP, ...) → actions.
+//! * [`programs`]: per-program knowledge as data (options taking values,
+//!   subcommands, which operands are paths, URLs, hosts or code).
+//! * [`policy`]: the YAML policy language, loading with `extends`, compiled
+//!   matchers, evaluation to a [`policy::Verdict`], and the embeddable
+//!   [`policy::Engine`] (layers combined by strictness).
+//! * [`render`]: one-line summaries of actions for explanations.
+//! * [`paths`]: lexical path handling and the project root.
 //!
 //! ```
 //! use policy_core::{normalize_command, Action, ShellOptions};
@@ -27,6 +34,10 @@
 //! // The decoded text `rm -rf /` is parsed as the code the shell runs.
 //! assert!(actions.iter().any(|a| matches!(a,
 //!     Action::Exec(e) if e.program.as_deref() == Some("rm") && e.args_text() == ["-rf", "/"])));
+//!
+//! use policy_core::policy::{Decision, Engine, Policy};
+//! let engine = Engine::new(Policy::builtin("default").unwrap(), opts).with_project("/home/dev/project");
+//! assert_eq!(engine.evaluate(&policy_core::ToolCall::bash("g''it push -f")).decision, Decision::Deny);
 //! ```
 
 pub mod action;

@@ -4,10 +4,12 @@
 //!
 //! * [`limits`]: size, depth and work caps.
 //! * `parse`: tree-sitter-bash parsing and the source arena.
-//! * `quote`: decoding of `$'..'`, double-quote and backtick escapes.
+//! * `quote`: decoding of `$'..'`, double-quote and backtick escapes, and the
+//!   equivalent rewrites that avoid tree-sitter misreadings.
 //! * `words`: atoms, brace expansion, tilde expansion, field splitting.
 //! * `scope`: variables, functions and the working directory (constant propagation).
 //! * `walk`: the iterative walker over statements.
+//! * `expand`: word expansion on the syntax tree (parameters, substitutions).
 //! * `command`: what a simple command means (builtins, wrappers, interpreters, pipes).
 //! * `wrappers`, `interpreters`, `decode`: the data tables and static evaluators.
 
