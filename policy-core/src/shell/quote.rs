@@ -220,7 +220,7 @@ mod tests {
 }
 
 /// Rewrites `\\` inside ANSI-C strings (`$'…'`) as `\x5c`, and (with `braces`)
-/// a literal `{..}` word as `\{..}`; both mean the same to bash. tree-sitter-bash
+/// a literal `{..}` as `'{..}'`; both mean the same to bash. tree-sitter-bash
 /// reads `$'\\'` as an escaped quote (the string runs past its end) and fails on
 /// `{..}`. `None` when there is nothing to rewrite. The scan skips single- and
 /// double-quoted strings, backslash escapes and comments.
@@ -261,7 +261,7 @@ pub(crate) fn rewrite_ansi_c_backslashes(text: &str, braces: bool) -> Option<Str
             // `{..}` is a literal word to bash (no sequence); tree-sitter fails on it.
             b'{' if braces && text.get(i..i + 4) == Some("{..}") => {
                 out.push_str(text.get(last..i).unwrap_or(""));
-                out.push_str("\\{..}");
+                out.push_str("'{..}'");
                 i += 4;
                 last = i;
                 changed = true;
@@ -315,6 +315,6 @@ mod rewrite_tests {
             r(r#"echo "$'\\'" $'\\\\'"#).as_deref(),
             Some(r#"echo "$'\\'" $'\x5c\x5c'"#)
         );
-        assert_eq!(r("echo {..} {,}").as_deref(), Some(r"echo \{..} {,}"));
+        assert_eq!(r("echo {..} {,}").as_deref(), Some("echo '{..}' {,}"));
     }
 }

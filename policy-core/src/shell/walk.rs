@@ -453,7 +453,7 @@ impl<'a> Walker<'a> {
             text
         };
         let mut parsed = Source::new(text, base);
-        // `{..}` makes tree-sitter fail; retry with the equivalent `\{..}`.
+        // `{..}` makes tree-sitter fail; retry with the equivalent `'{..}'`.
         if parsed
             .tree
             .as_ref()
