@@ -1239,46 +1239,24 @@ impl<'a> Walker<'a> {
     }
 
     fn xargs(&mut self, inv: &mut Invocation, program: &str, args: &[Word]) -> Step {
-        let value_opts = [
-            "-a",
-            "--arg-file",
-            "-d",
-            "--delimiter",
-            "-E",
-            "-I",
-            "-L",
-            "-n",
-            "--max-args",
-            "-P",
-            "--max-procs",
-            "-s",
-            "--max-chars",
-            "--process-slot-var",
-            "-R",
-            "-S",
-        ];
+        // The option syntax (which options take values) comes from the program table.
+        let parsed = crate::programs::parse("xargs", args);
         let mut replace: Option<String> = None;
         let mut null = false;
         let mut chunk = 0usize;
-        let first = scan_options(args, &value_opts, |opt, value| match opt {
-            "-I" => replace = value.and_then(Word::as_literal),
-            "-n" | "--max-args" | "-L" | "--max-lines" => {
-                chunk = value
-                    .and_then(Word::as_literal)
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(0)
+        for f in &parsed.flags {
+            let value = f.value.as_ref().and_then(Word::as_literal);
+            match f.name.as_str() {
+                "-I" => replace = value,
+                "-i" | "--replace" => replace = Some(value.unwrap_or_else(|| "{}".into())),
+                "-n" | "--max-args" | "-L" | "--max-lines" | "-l" => {
+                    chunk = value.and_then(|v| v.parse().ok()).unwrap_or(0)
+                }
+                "-0" | "--null" => null = true,
+                _ => {}
             }
-            "-i" | "--replace" => {
-                replace = Some(
-                    value
-                        .and_then(Word::as_literal)
-                        .unwrap_or_else(|| "{}".into()),
-                )
-            }
-            "-0" | "--null" => null = true,
-            _ => {}
-        });
-        let mut cmd: Vec<Word> = args[first..].to_vec();
+        }
+        let mut cmd: Vec<Word> = parsed.operands.clone();
         if cmd.is_empty() {
             cmd.push(Word::literal("echo"));
         }
@@ -1695,24 +1673,21 @@ impl<'a> Walker<'a> {
 
     fn ssh(&mut self, inv: &mut Invocation, program: &str, args: &[Word]) -> Step {
         let offset = inv.offset;
-        let value_opts = [
-            "-b", "-B", "-c", "-D", "-E", "-e", "-F", "-I", "-i", "-J", "-L", "-l", "-m", "-O",
-            "-o", "-p", "-Q", "-R", "-S", "-W", "-w",
-        ];
+        // The option syntax comes from the program table: operands are the host, then the command.
+        let parsed = crate::programs::parse("ssh", args);
         let mut local_code: Vec<(String, Word)> = Vec::new();
-        let first = scan_options(args, &value_opts, |opt, value| {
-            if let (Some(v), "-o") = (value, opt) {
-                let text = v.text();
-                let (k, rest) = text.split_once(['=', ' ']).unwrap_or((&text, ""));
-                let k = k.to_ascii_lowercase();
-                if matches!(
-                    k.as_str(),
-                    "proxycommand" | "localcommand" | "knownhostscommand" | "remotecommand"
-                ) {
-                    local_code.push((k, split_word_at(v, text.len() - rest.len())));
-                }
+        for f in parsed.flags.iter().filter(|f| f.name == "-o") {
+            let Some(v) = &f.value else { continue };
+            let text = v.text();
+            let (k, rest) = text.split_once(['=', ' ']).unwrap_or((&text, ""));
+            let k = k.to_ascii_lowercase();
+            if matches!(
+                k.as_str(),
+                "proxycommand" | "localcommand" | "knownhostscommand" | "remotecommand"
+            ) {
+                local_code.push((k, split_word_at(v, text.len() - rest.len())));
             }
-        });
+        }
         for (k, code) in local_code {
             self.run_code_string(
                 &code,
@@ -1724,16 +1699,14 @@ impl<'a> Walker<'a> {
                 None,
             );
         }
-        let Some(host) = args.get(first) else {
+        let Some((host, cmd)) = parsed.operands.split_first() else {
             return Step::Done(None);
         };
-        let cmd = &args[first + 1..];
         let host_text = host.text();
         if !cmd.is_empty() {
             let code = words::join_words(cmd.to_vec());
             let mut e = Enter::new(Join::Isolated, Some(Context::Remote { host: host_text }));
             e.scope = ScopeInit::Foreign;
-            let (text, _) = (code.text(), ());
             if code.as_literal().is_none() {
                 self.code_exec(
                     "ssh",
@@ -1743,7 +1716,7 @@ impl<'a> Walker<'a> {
                     offset,
                 );
             }
-            self.push_script(text, offset, e);
+            self.push_script(code.text(), offset, e);
         } else if let Some(s) = inv.stdin.as_ref().and_then(|s| s.text.clone()) {
             let mut e = Enter::new(Join::Isolated, Some(Context::Remote { host: host_text }));
             e.scope = ScopeInit::Foreign;
