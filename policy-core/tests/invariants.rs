@@ -203,3 +203,24 @@ fn nul_and_control_bytes() {
         assert!(!actions.is_empty(), "{cmd:?}");
     }
 }
+
+/// tree-sitter-bash 0.25.1's scanner called `isdigit` on the code point after
+/// `{`; for code points past 255 that reads outside glibc's table and crashed
+/// the process (found by `never_panics_on_any_unicode`). The vendored grammar
+/// (`vendor/tree-sitter-bash`) calls `iswdigit`; this sweeps the code points.
+#[test]
+fn brace_followed_by_any_code_point_does_not_crash() {
+    let points = (0x80u32..0x800)
+        .chain((0x800..0x11_0000).step_by(61))
+        .chain([0xFFFD, 0xFFFF, 0x10_FFFF]);
+    for cp in points.filter_map(char::from_u32) {
+        for cmd in [
+            format!("{{{cp}"),
+            format!("echo {{{cp}..3}}"),
+            format!("x {{{cp}"),
+        ] {
+            let actions = normalize_command(&cmd, &opts());
+            assert!(!actions.is_empty(), "{cmd:?}");
+        }
+    }
+}
