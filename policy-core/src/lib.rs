@@ -47,6 +47,7 @@ pub mod options;
 pub mod paths;
 pub mod policy;
 pub mod programs;
+pub mod protocol;
 pub mod render;
 pub mod shell;
 

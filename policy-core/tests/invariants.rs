@@ -202,6 +202,11 @@ fn nul_and_control_bytes() {
         let actions = normalize_command(cmd, &opts());
         assert!(!actions.is_empty(), "{cmd:?}");
     }
+    // Bash drops NUL bytes from scripts: the command is seen without them, and
+    // flagged so that `on_error` decides too.
+    let actions = normalize_command("r\0m -rf\0 /", &opts());
+    assert!(execs(&actions).contains(&(Some("rm".into()), vec!["-rf".into(), "/".into()])));
+    assert!(has_opaque(&actions, OpaqueReason::BadInput));
 }
 
 /// tree-sitter-bash 0.25.1's scanner called `isdigit` on the code point after

@@ -277,7 +277,9 @@ fn layers_combine_by_strictness() {
     );
     let v = engine.evaluate(&ToolCall::bash("npm publish"));
     assert!(
-        v.hits.iter().any(|h| h.rule == "project:p.deny-npm"),
+        v.hits
+            .iter()
+            .any(|h| h.rule == "p.deny-npm" && h.layer.as_deref() == Some("project")),
         "{:?}",
         v.hits
     );

@@ -18,7 +18,7 @@
 //! ```
 
 mod files;
-mod web;
+pub(crate) mod web;
 
 pub(crate) use web::host_port;
 

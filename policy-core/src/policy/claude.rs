@@ -88,6 +88,7 @@ pub fn rule(decision: Decision, text: &str) -> Result<Rule, PolicyError> {
         decision,
         tags: vec!["claude-permission".into()],
         message: format!("Claude permission rule {} {text}", decision.as_str()),
+        hint: None,
         matcher: m,
         examples: Examples::default(),
     })

@@ -112,7 +112,7 @@ impl Engine {
             }
             hits.extend(v.hits.into_iter().map(|mut h| {
                 if self.layers.len() > 1 {
-                    h.rule = format!("{}:{}", layer.name, h.rule);
+                    h.layer = Some(layer.name.clone());
                 }
                 h
             }));

@@ -14,7 +14,57 @@ pub const MAX_POLICY_BYTES: u64 = 1024 * 1024;
 pub const MAX_POLICY_FILES: usize = 64;
 
 /// The builtin packs, compiled into the binary: `extends: [builtin:NAME]`.
-pub const BUILTINS: &[(&str, &str)] = &[("default", include_str!("../../../rules/default.yaml"))];
+pub const BUILTINS: &[(&str, &str)] = &[
+    ("default", include_str!("../../../rules/default.yaml")),
+    (
+        "self-protection",
+        include_str!("../../../rules/self-protection.yaml"),
+    ),
+];
+
+/// A 64-bit FNV-1a fingerprint of `text`, computable at compile time.
+///
+/// ```
+/// use policy_core::policy::load::fingerprint;
+/// assert_ne!(fingerprint("a"), fingerprint("b"));
+/// ```
+pub const fn fingerprint(text: &str) -> u64 {
+    let b = text.as_bytes();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < b.len() {
+        h ^= b[i] as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+        i += 1;
+    }
+    h
+}
+
+/// [`fingerprint`] of each builtin pack's text, computed when the crate is
+/// compiled (the cache keys builtin packs by it instead of hashing their text
+/// at every start).
+const BUILTIN_FINGERPRINTS: [u64; BUILTINS.len()] = {
+    let mut out = [0u64; BUILTINS.len()];
+    let mut i = 0;
+    while i < BUILTINS.len() {
+        out[i] = fingerprint(BUILTINS[i].1);
+        i += 1;
+    }
+    out
+};
+
+/// The compile-time [`fingerprint`] of builtin pack `name`.
+///
+/// ```
+/// use policy_core::policy::load::{builtin, builtin_fingerprint, fingerprint};
+/// assert_eq!(builtin_fingerprint("default"), builtin("default").map(fingerprint));
+/// ```
+pub fn builtin_fingerprint(name: &str) -> Option<u64> {
+    BUILTINS
+        .iter()
+        .position(|(n, _)| *n == name)
+        .and_then(|i| BUILTIN_FINGERPRINTS.get(i).copied())
+}
 
 /// The text of builtin pack `name`.
 pub fn builtin(name: &str) -> Option<&'static str> {
@@ -116,19 +166,28 @@ fn read_file(path: &Path) -> Result<String, PolicyError> {
 /// on one chain is a cycle (an error naming the chain); reached twice on
 /// different chains it is loaded once.
 pub fn load_all(source: Source) -> Result<Vec<Loaded>, PolicyError> {
-    let mut out: Vec<Loaded> = Vec::new();
+    Ok(load_all_with_texts(source)?
+        .into_iter()
+        .map(|(l, _)| l)
+        .collect())
+}
+
+/// [`load_all`], also returning the text each file was parsed from (the
+/// compiled-policy cache hashes exactly the bytes that were parsed).
+pub fn load_all_with_texts(source: Source) -> Result<Vec<(Loaded, String)>, PolicyError> {
+    let mut out: Vec<(Loaded, String)> = Vec::new();
     let mut done: Vec<String> = Vec::new();
     // Explicit stack: (source, chain of names leading to it, children expanded?)
     enum Item {
         Visit(Source, Vec<String>),
-        Emit(Box<Loaded>),
+        Emit(Box<(Loaded, String)>),
     }
     let mut stack = vec![Item::Visit(source, Vec::new())];
     while let Some(item) = stack.pop() {
         let (src, chain) = match item {
             Item::Emit(l) => {
-                if !done.contains(&l.name) {
-                    done.push(l.name.clone());
+                if !done.contains(&l.0.name) {
+                    done.push(l.0.name.clone());
                     out.push(*l);
                 }
                 continue;
@@ -192,7 +251,7 @@ pub fn load_all(source: Source) -> Result<Vec<Loaded>, PolicyError> {
                 }
             })
             .collect();
-        stack.push(Item::Emit(Box::new(Loaded { name, file })));
+        stack.push(Item::Emit(Box::new((Loaded { name, file }, text))));
         for c in children.into_iter().rev() {
             stack.push(Item::Visit(c, next_chain.clone()));
         }

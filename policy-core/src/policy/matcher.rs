@@ -1,5 +1,8 @@
 //! Compiled matchers: a rule's `match` block with its regexes and globs built
-//! once at load time, evaluated against one action.
+//! at load time (or, for a policy read from the on-disk cache, on first use),
+//! evaluated against one action.
+
+use std::sync::OnceLock;
 
 use globset::{GlobBuilder, GlobMatcher};
 use regex::Regex;
@@ -10,12 +13,66 @@ use crate::policy::error::PolicyError;
 use crate::policy::schema::{Match, Pattern};
 use crate::policy::Env;
 
+/// A regex kept with its source, compiled at load time (`eager`) or on first use.
+///
+/// A policy built from YAML compiles every regex while loading, so a bad regex
+/// is a load error naming the rule. A policy read from the cache was validated
+/// when the cache was written; its regexes compile when a candidate rule first
+/// needs them. Should that compilation fail anyway (a cache file forged with a
+/// valid checksum), the regex matches nothing.
+#[derive(Debug, Clone)]
+pub(crate) struct LazyRegex {
+    pub(crate) src: String,
+    compiled: OnceLock<Option<Regex>>,
+}
+
+impl LazyRegex {
+    fn new(rule: &str, field: &str, src: String, eager: bool) -> Result<LazyRegex, PolicyError> {
+        let compiled = OnceLock::new();
+        if eager {
+            let _ = compiled.set(Some(regex(rule, field, &src)?));
+        }
+        Ok(LazyRegex { src, compiled })
+    }
+
+    fn is_match(&self, text: &str) -> bool {
+        self.compiled
+            .get_or_init(|| regex("", "", &self.src).ok())
+            .as_ref()
+            .is_some_and(|r| r.is_match(text))
+    }
+}
+
+/// A glob kept with its source, compiled like [`LazyRegex`].
+#[derive(Debug, Clone)]
+pub(crate) struct LazyGlob {
+    pub(crate) src: String,
+    compiled: OnceLock<Option<GlobMatcher>>,
+}
+
+impl LazyGlob {
+    fn new(rule: &str, field: &str, src: String, eager: bool) -> Result<LazyGlob, PolicyError> {
+        let compiled = OnceLock::new();
+        if eager {
+            let _ = compiled.set(Some(glob(rule, field, &src)?));
+        }
+        Ok(LazyGlob { src, compiled })
+    }
+
+    fn is_match(&self, text: &str) -> bool {
+        self.compiled
+            .get_or_init(|| glob("", "", &self.src).ok())
+            .as_ref()
+            .is_some_and(|g| g.is_match(text))
+    }
+}
+
 /// A compiled text pattern.
 #[derive(Debug, Clone)]
 pub(crate) enum TextPattern {
     Literal(String),
-    Glob(GlobMatcher),
-    Regex(Regex),
+    Glob(LazyGlob),
+    Regex(LazyRegex),
 }
 
 impl TextPattern {
@@ -31,31 +88,33 @@ impl TextPattern {
 /// A compiled `match` block.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Matcher {
-    tool: Option<Vec<GlobMatcher>>,
-    action: Option<Vec<String>>,
-    program: Option<Vec<String>>,
-    subcommand: Option<Vec<Vec<String>>>,
-    any_flag: Option<Vec<String>>,
-    all_flags: Option<Vec<String>>,
-    no_flag: Option<Vec<String>>,
-    any_arg: Option<Vec<TextPattern>>,
-    no_arg: Option<Vec<TextPattern>>,
-    dynamic_arg: Option<bool>,
-    path: Option<Vec<String>>,
-    outside_roots: Option<bool>,
-    host: Option<Vec<String>>,
-    code: Option<Regex>,
-    code_unknown: Option<bool>,
-    language: Option<Vec<String>>,
-    producer: Option<Vec<String>>,
-    context: Option<Vec<String>>,
-    wrapper: Option<Vec<String>>,
-    subagent: Option<bool>,
-    command: Option<Vec<Regex>>,
-    raw: Option<Regex>,
-    any: Option<Vec<Matcher>>,
-    all: Option<Vec<Matcher>>,
-    not: Option<Box<Matcher>>,
+    pub(super) tool: Option<Vec<LazyGlob>>,
+    pub(super) action: Option<Vec<String>>,
+    pub(super) program: Option<Vec<String>>,
+    pub(super) subcommand: Option<Vec<Vec<String>>>,
+    pub(super) any_flag: Option<Vec<String>>,
+    pub(super) all_flags: Option<Vec<String>>,
+    pub(super) no_flag: Option<Vec<String>>,
+    pub(super) any_arg: Option<Vec<TextPattern>>,
+    pub(super) no_arg: Option<Vec<TextPattern>>,
+    pub(super) dynamic_arg: Option<bool>,
+    pub(super) path: Option<Vec<String>>,
+    pub(super) outside_roots: Option<bool>,
+    pub(super) path_unknown: Option<bool>,
+    pub(super) host: Option<Vec<String>>,
+    pub(super) code: Option<LazyRegex>,
+    pub(super) code_unknown: Option<bool>,
+    pub(super) language: Option<Vec<String>>,
+    pub(super) producer: Option<Vec<String>>,
+    pub(super) context: Option<Vec<String>>,
+    pub(super) wrapper: Option<Vec<String>>,
+    pub(super) subagent: Option<bool>,
+    /// Claude-notation command patterns, with their compiled regexes.
+    pub(super) command: Option<Vec<(String, LazyRegex)>>,
+    pub(super) raw: Option<LazyRegex>,
+    pub(super) any: Option<Vec<Matcher>>,
+    pub(super) all: Option<Vec<Matcher>>,
+    pub(super) not: Option<Box<Matcher>>,
 }
 
 const ACTION_KINDS: &[&str] = &[
@@ -116,13 +175,28 @@ fn glob(rule: &str, field: &str, g: &str) -> Result<GlobMatcher, PolicyError> {
         .map_err(|e| PolicyError::rule(rule, format!("`{field}`: invalid glob `{g}`: {e}")))
 }
 
-fn pattern(rule: &str, field: &str, p: &Pattern) -> Result<TextPattern, PolicyError> {
+/// The regex globset matches glob `g` with (the options of every rule glob), as
+/// bytes-regex syntax; `None` when the glob does not parse.
+pub(crate) fn glob_regex(g: &str) -> Option<String> {
+    GlobBuilder::new(g)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()
+        .ok()
+        .map(|g| g.regex().to_string())
+}
+
+fn pattern(rule: &str, field: &str, p: &Pattern, eager: bool) -> Result<TextPattern, PolicyError> {
     match p {
         Pattern::Literal(l) => Ok(TextPattern::Literal(l.clone())),
         Pattern::Object(o) => match (&o.literal, &o.glob, &o.regex) {
             (Some(l), None, None) => Ok(TextPattern::Literal(l.clone())),
-            (None, Some(g), None) => glob(rule, field, g).map(TextPattern::Glob),
-            (None, None, Some(r)) => regex(rule, field, r).map(TextPattern::Regex),
+            (None, Some(g), None) => {
+                LazyGlob::new(rule, field, g.clone(), eager).map(TextPattern::Glob)
+            }
+            (None, None, Some(r)) => {
+                LazyRegex::new(rule, field, r.clone(), eager).map(TextPattern::Regex)
+            }
             _ => Err(PolicyError::rule(
                 rule,
                 format!("`{field}`: a pattern has exactly one of `literal`, `glob`, `regex`"),
@@ -137,14 +211,14 @@ fn strings(v: &Option<crate::policy::schema::OneOrMany>) -> Option<Vec<String>> 
 }
 
 impl Matcher {
-    /// The programs this matcher requires at its top level (it can only match an
-    /// exec of one of them), or `None` when it may match any action.
-    pub(crate) fn required_programs(&self) -> Option<&[String]> {
-        self.program.as_deref()
-    }
-
-    /// Compiles a `match` block of rule `rule`.
-    pub(crate) fn compile(rule: &str, m: &Match, depth: usize) -> Result<Matcher, PolicyError> {
+    /// Compiles a `match` block of rule `rule`: every regex and glob now
+    /// (`eager`, reporting errors) or on first use (a policy from the cache).
+    pub(crate) fn compile(
+        rule: &str,
+        m: &Match,
+        depth: usize,
+        eager: bool,
+    ) -> Result<Matcher, PolicyError> {
         if depth > MAX_MATCH_DEPTH {
             return Err(PolicyError::rule(
                 rule,
@@ -180,7 +254,7 @@ impl Matcher {
                 list.as_ref()
                     .map(|v| {
                         v.iter()
-                            .map(|x| Matcher::compile(rule, x, depth + 1))
+                            .map(|x| Matcher::compile(rule, x, depth + 1, eager))
                             .collect()
                     })
                     .transpose()
@@ -189,7 +263,7 @@ impl Matcher {
             tool: strings(&m.tool)
                 .map(|v| {
                     v.iter()
-                        .map(|g| glob(rule, "tool", g))
+                        .map(|g| LazyGlob::new(rule, "tool", g.clone(), eager))
                         .collect::<Result<Vec<_>, _>>()
                 })
                 .transpose()?,
@@ -208,7 +282,7 @@ impl Matcher {
                 .as_ref()
                 .map(|v| {
                     v.iter()
-                        .map(|p| pattern(rule, "any_arg", p))
+                        .map(|p| pattern(rule, "any_arg", p, eager))
                         .collect::<Result<Vec<_>, _>>()
                 })
                 .transpose()?,
@@ -217,13 +291,14 @@ impl Matcher {
                 .as_ref()
                 .map(|v| {
                     v.iter()
-                        .map(|p| pattern(rule, "no_arg", p))
+                        .map(|p| pattern(rule, "no_arg", p, eager))
                         .collect::<Result<Vec<_>, _>>()
                 })
                 .transpose()?,
             dynamic_arg: m.dynamic_arg,
             path: m.path.clone(),
             outside_roots: m.outside_roots,
+            path_unknown: m.path_unknown,
             host: m
                 .host
                 .as_ref()
@@ -231,7 +306,7 @@ impl Matcher {
             code: m
                 .code
                 .as_ref()
-                .map(|r| regex(rule, "code", r))
+                .map(|r| LazyRegex::new(rule, "code", r.clone(), eager))
                 .transpose()?,
             code_unknown: m.code_unknown,
             language: strings(&m.language),
@@ -242,22 +317,29 @@ impl Matcher {
             command: strings(&m.command)
                 .map(|v| {
                     v.iter()
-                        .map(|c| command_regex(rule, c))
+                        .map(|c| {
+                            LazyRegex::new(rule, "command", command_regex(c), eager)
+                                .map(|r| (c.clone(), r))
+                        })
                         .collect::<Result<Vec<_>, _>>()
                 })
                 .transpose()?,
-            raw: m.raw.as_ref().map(|r| regex(rule, "raw", r)).transpose()?,
+            raw: m
+                .raw
+                .as_ref()
+                .map(|r| LazyRegex::new(rule, "raw", r.clone(), eager))
+                .transpose()?,
             any: compile_list(&m.any)?,
             all: compile_list(&m.all)?,
             not: m
                 .not
                 .as_ref()
-                .map(|x| Matcher::compile(rule, x, depth + 1).map(Box::new))
+                .map(|x| Matcher::compile(rule, x, depth + 1, eager).map(Box::new))
                 .transpose()?,
         };
         // Path globs are compiled per evaluation environment (they expand `~` and
         // `{project}`); check their syntax now.
-        if let Some(p) = &matcher.path {
+        if let (true, Some(p)) = (eager, &matcher.path) {
             for g in p {
                 glob(rule, "path", g)?;
             }
@@ -376,7 +458,7 @@ impl Matcher {
                 .chain(e.args.iter().map(Word::text))
                 .collect::<Vec<_>>()
                 .join(" ");
-            if !cmds.iter().any(|re| re.is_match(&line)) {
+            if !cmds.iter().any(|(_, re)| re.is_match(&line)) {
                 return false;
             }
         }
@@ -432,13 +514,18 @@ impl Matcher {
     }
 
     fn file_fields(&self, action: &Action, env: &Env, roots: &[String]) -> bool {
-        if self.path.is_none() && self.outside_roots.is_none() {
+        if self.path.is_none() && self.outside_roots.is_none() && self.path_unknown.is_none() {
             return true;
         }
         let f = match action {
             Action::FileRead(f) | Action::FileWrite(f) | Action::FileDelete(f) => f,
             _ => return false,
         };
+        if let Some(u) = self.path_unknown {
+            if f.resolved.is_none() != u {
+                return false;
+            }
+        }
         // An unknown path could be anywhere: it matches path conditions.
         let Some(resolved) = &f.resolved else {
             return true;
@@ -532,16 +619,34 @@ impl Matcher {
 /// A Claude Code command pattern as an anchored regex over `program args…`:
 /// `npm run test:*` is a prefix (at a word boundary), `*` elsewhere is any text,
 /// anything else is exact.
-fn command_regex(rule: &str, pattern: &str) -> Result<Regex, PolicyError> {
-    let re = match pattern.strip_suffix(":*") {
+pub(crate) fn command_regex(pattern: &str) -> String {
+    match pattern.strip_suffix(":*") {
         // A prefix: `npm run test:*` covers `npm run test`, `npm run test --x`, `npm run test:unit`.
         Some(body) => format!("^{}(?:[\\s:].*)?$", regex::escape(body)),
         None => {
             let parts: Vec<String> = pattern.split('*').map(regex::escape).collect();
             format!("^{}$", parts.join(".*"))
         }
+    }
+}
+
+/// A regex over `program args…` that holds whenever the command pattern's
+/// regex ([`command_regex`]) does, built for a small DFA: the literal text
+/// before the first wildcard, then any bytes (exact when there is none).
+pub(crate) fn command_prefix_regex(pattern: &str) -> String {
+    let (prefix, open) = match pattern.strip_suffix(":*") {
+        // The body is literal up to the `:*` (a `*` inside it is literal too).
+        Some(body) => (body, true),
+        None => match pattern.split_once('*') {
+            Some((head, _)) => (head, true),
+            None => (pattern, false),
+        },
     };
-    regex(rule, "command", &re)
+    if open {
+        format!("{}(?s-u:.)*", regex::escape(prefix))
+    } else {
+        regex::escape(prefix)
+    }
 }
 
 /// `*.example.com` matches subdomains of example.com; anything else matches exactly.

@@ -20,18 +20,23 @@
 //! assert_eq!(v.hits[0].rule, "git.force-push");
 //! ```
 
+pub mod cache;
 pub mod claude;
+pub mod discover;
 pub mod effects;
 mod engine;
 pub mod error;
 pub mod examples;
 pub mod load;
 mod matcher;
+mod prefilter;
 pub mod schema;
+mod stored;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use globset::{GlobBuilder, GlobMatcher};
 use serde::Serialize;
@@ -86,10 +91,8 @@ pub struct Policy {
     pub other_hosts: Decision,
     /// The rules in definition order.
     pub rules: Vec<CompiledRule>,
-    /// Candidate rules: indexes of rules that require one of these programs.
-    by_program: HashMap<String, Vec<usize>>,
-    /// Indexes of rules that may match any action.
-    generic: Vec<usize>,
+    /// Candidate selection (DFAs over argv tokens, see `prefilter`).
+    prefilter: Arc<prefilter::Prefilter>,
 }
 
 /// One rule (or setting) that fired.
@@ -101,6 +104,13 @@ pub struct Hit {
     pub decision: Decision,
     /// Its message.
     pub message: String,
+    /// What the agent may do instead (the rule's `hint`), if the rule gives one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    /// The policy layer it came from (`managed`, `self`, `user`, `project`),
+    /// when the engine has several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layer: Option<String>,
     /// Index of the action it matched.
     pub action: usize,
     /// The action, in one line.
@@ -240,8 +250,7 @@ impl Policy {
             allow_hosts: Vec::new(),
             other_hosts: Decision::Pass,
             rules: Vec::new(),
-            by_program: HashMap::new(),
-            generic: Vec::new(),
+            prefilter: Arc::default(),
         };
         for l in files {
             let f = l.file;
@@ -324,8 +333,8 @@ impl Policy {
                         message: "a rule has an empty `id`".into(),
                     });
                 }
-                let matcher =
-                    Matcher::compile(&rule.id, &rule.matcher, 0).map_err(|e| e.in_file(&l.name))?;
+                let matcher = Matcher::compile(&rule.id, &rule.matcher, 0, true)
+                    .map_err(|e| e.in_file(&l.name))?;
                 p.rules.push(CompiledRule {
                     rule,
                     source: l.name.clone(),
@@ -333,45 +342,8 @@ impl Policy {
                 });
             }
         }
-        for (i, r) in p.rules.iter().enumerate() {
-            match r.matcher.required_programs() {
-                Some(programs) => {
-                    for prog in programs {
-                        p.by_program.entry(prog.clone()).or_default().push(i);
-                    }
-                }
-                None => p.generic.push(i),
-            }
-        }
+        p.prefilter = Arc::new(prefilter::Prefilter::build(&p.rules));
         Ok(p)
-    }
-
-    /// The rules that can match `action`, in definition order: those requiring its
-    /// program (for an exec) and those that may match anything.
-    fn candidates(&self, action: &Action) -> Vec<usize> {
-        let specific: &[usize] = match action {
-            Action::Exec(e) => e
-                .program
-                .as_ref()
-                .and_then(|p| self.by_program.get(p))
-                .map_or(&[], Vec::as_slice),
-            _ => &[],
-        };
-        let (mut i, mut j) = (0, 0);
-        let mut out = Vec::with_capacity(specific.len() + self.generic.len());
-        while i < specific.len() || j < self.generic.len() {
-            let take_specific =
-                j >= self.generic.len() || (i < specific.len() && specific[i] < self.generic[j]);
-            if take_specific {
-                out.push(specific[i]);
-                i += 1;
-            } else {
-                out.push(self.generic[j]);
-                j += 1;
-            }
-        }
-        out.dedup();
-        out
     }
 
     /// Does rule `index` match any action of `call`? (Used by example tests.)
@@ -405,6 +377,8 @@ impl Policy {
     /// [`effects::with_effects`]).
     pub fn evaluate_actions(&self, call: &ToolCall, actions: Vec<Action>, env: &Env) -> Verdict {
         let (actions, parents) = effects::with_effects_and_parents(actions);
+        // Call-level tokens (tool name, raw text) for candidate selection.
+        let scan = self.prefilter.scan_call(call);
         let mut hits = Vec::new();
         let mut allowed = vec![false; actions.len()];
         for (i, a) in actions.iter().enumerate() {
@@ -412,12 +386,14 @@ impl Policy {
             let parsed = parse_exec(a);
             // The one-line summary is built only when something hits.
             let mut summary: Option<String> = None;
-            let mut hit = |rule: &str, decision: Decision, message: &str| {
+            let mut hit = |rule: &str, decision: Decision, message: &str, hint: Option<&str>| {
                 let matched = summary.get_or_insert_with(|| a.summary()).clone();
                 hits.push(Hit {
                     rule: rule.to_string(),
                     decision,
                     message: message.to_string(),
+                    hint: hint.map(str::to_string),
+                    layer: None,
                     action: i,
                     matched,
                 });
@@ -427,17 +403,25 @@ impl Policy {
                     "on_error",
                     self.on_error,
                     &format!("could not understand the command: {}", o.detail),
+                    None,
                 );
             }
-            self.setting_hits(a, env, &mut hit);
-            for idx in self.candidates(a) {
+            self.setting_hits(a, env, &mut |r: &str, d: Decision, m: &str| {
+                hit(r, d, m, None)
+            });
+            for idx in self.prefilter.candidates(&scan, a, parsed.as_ref()) {
                 let Some(r) = self.rules.get(idx) else {
                     continue;
                 };
                 if r.matcher
                     .matches(a, parsed.as_ref(), call, env, &self.roots)
                 {
-                    hit(&r.rule.id, r.rule.decision, &r.rule.message);
+                    hit(
+                        &r.rule.id,
+                        r.rule.decision,
+                        &r.rule.message,
+                        r.rule.hint.as_deref(),
+                    );
                 }
             }
         }

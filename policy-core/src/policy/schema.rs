@@ -138,6 +138,9 @@ pub struct Rule {
     pub tags: Vec<String>,
     /// Why, shown to the agent and the user.
     pub message: String,
+    /// What the agent may do instead (shown after the message with a deny or ask).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
     /// What the rule matches.
     #[serde(rename = "match")]
     pub matcher: Match,
@@ -268,6 +271,11 @@ pub struct Match {
     /// The file action's path is (true) / is not (false) outside the roots.
     #[serde(default)]
     pub outside_roots: Option<bool>,
+    /// The file action's path is (true) / is not (false) unknown (built from
+    /// values only known at run time). Unset, `path` and `outside_roots`
+    /// conditions match unknown paths too.
+    #[serde(default)]
+    pub path_unknown: Option<bool>,
     /// The network action's host is one of these (`*.example.com`, `169.254.169.254`).
     #[serde(default)]
     pub host: Option<Vec<String>>,

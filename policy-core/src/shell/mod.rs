@@ -42,6 +42,27 @@ use crate::options::ShellOptions;
 /// let actions = normalize_command("x=rm; y=-rf; $x $y ~", &opts);
 /// assert!(matches!(&actions[0], Action::Exec(e) if e.program.as_deref() == Some("rm")));
 /// ```
+///
+/// NUL bytes cannot reach a shell intact: `execve` truncates the command at
+/// the first one and bash drops them when reading a script. The command is
+/// normalized with them removed (the form that reveals the most) and an
+/// opaque action records where they were, so the policy's `on_error` decides
+/// too.
 pub fn normalize_command(command: &str, opts: &ShellOptions) -> Vec<Action> {
-    walk::Walker::run(command, opts)
+    let Some(at) = command.find('\0') else {
+        return walk::Walker::run(command, opts);
+    };
+    let cleaned = command.replace('\0', "");
+    let mut actions = walk::Walker::run(&cleaned, opts);
+    actions.push(Action::Opaque(crate::action::Opaque {
+        reason: crate::action::OpaqueReason::BadInput,
+        detail: format!(
+            "the command contains NUL bytes (first at byte {at}); shells truncate or drop them"
+        ),
+        origin: crate::action::Origin {
+            cwd: opts.cwd.clone(),
+            ..crate::action::Origin::default()
+        },
+    }));
+    actions
 }

@@ -1,0 +1,678 @@
+//! The on-disk cache of compiled policies (DESIGN §5): a hook is a fresh
+//! process per tool call, so it reads the compiled policy instead of parsing
+//! YAML and compiling DFAs every time.
+//!
+//! * **Key.** A cache file is named by the SHA-256 of the engine version
+//!   ([`FORMAT_VERSION`] and the crate version) and the top-level source (its
+//!   identity — canonical path, `builtin:NAME` or text name and base — and its
+//!   bytes). Inside, it records every source the policy was built from (the
+//!   file and everything it `extends`, builtin packs included) and the SHA-256
+//!   of all their bytes. A load re-reads and re-hashes those sources (cheap next
+//!   to parsing) and uses the file only when that hash matches, so editing any
+//!   extended file invalidates the entry.
+//! * **Content.** The merged, validated policy (settings and rules, serialized
+//!   with `postcard`, so the YAML parser and validation are skipped) and the dense
+//!   DFAs of candidate selection in `regex-automata`'s serialized form
+//!   (deserialized from the file's bytes, which are validated by
+//!   `regex-automata`). Rule regexes and globs are compiled on first use.
+//! * **Validation.** Magic, format version, key, length and a checksum of the
+//!   payload; any mismatch, a truncated file or a payload that does not decode
+//!   means the file is ignored and rebuilt — never trusted, never an error.
+//!   The checksum detects corruption, not forgery: whoever can write the cache
+//!   directory can change what the hook enforces, so it belongs to the user.
+//! * **Writing.** A miss builds the policy, uses it, and writes the file to a
+//!   temporary name in the same directory, then renames it over the final name
+//!   (atomic: concurrent writers of one key each rename a complete file).
+//!   An unwritable directory only means no cache.
+//!
+//! ```
+//! use policy_core::policy::cache::CacheConfig;
+//! use policy_core::policy::{Policy, Source};
+//!
+//! let dir = tempfile::tempdir().unwrap();
+//! let config = CacheConfig::in_dir(dir.path());
+//! let first = Policy::load_cached(Source::Builtin("default".into()), &config).unwrap(); // builds, writes
+//! let again = Policy::load_cached(Source::Builtin("default".into()), &config).unwrap(); // reads the cache
+//! assert_eq!(first.rules.len(), again.rules.len());
+//! ```
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::policy::load::{self, Source, MAX_POLICY_BYTES};
+use crate::policy::matcher::Matcher;
+use crate::policy::prefilter::{Class, Prefilter, StoredDfa};
+use crate::policy::schema::Decision;
+use crate::policy::stored::SRule;
+use crate::policy::{CompiledRule, Policy, PolicyError};
+
+/// Version of the cache file layout and of everything stored in it. Bump it
+/// whenever the stored representation (the policy's serde types, the
+/// prefilter's pattern derivation) changes meaning; files of another version
+/// are ignored.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The first bytes of every cache file.
+const MAGIC: &[u8; 8] = b"APOLCACH";
+
+/// Size of the fixed header: magic, version, reserved, two keys, length, checksum.
+const HEADER: usize = 8 + 4 + 4 + 32 + 32 + 8 + 8;
+
+/// Size of one section table entry: kind, tag, offset, length.
+const ENTRY: usize = 4 + 4 + 8 + 8;
+
+/// Largest cache file read (a policy is capped at 1 MiB per file; DFAs at
+/// [`crate::policy::prefilter::MAX_DFA_BYTES`] per class).
+const MAX_CACHE_BYTES: u64 = 64 << 20;
+
+const SECTION_DEPS: u32 = 0;
+const SECTION_POLICY: u32 = 1;
+const SECTION_PATTERNS: u32 = 2;
+const SECTION_DFA: u32 = 3;
+
+/// Where compiled policies are cached.
+///
+/// ```
+/// use policy_core::policy::cache::CacheConfig;
+///
+/// let off = CacheConfig::disabled();
+/// assert!(off.dir().is_none());
+/// let here = CacheConfig::in_dir("/tmp/agent-policy-cache");
+/// assert_eq!(here.dir().unwrap().to_str(), Some("/tmp/agent-policy-cache"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheConfig {
+    dir: Option<PathBuf>,
+}
+
+impl Default for CacheConfig {
+    /// No cache (as [`CacheConfig::disabled`]).
+    fn default() -> CacheConfig {
+        CacheConfig::disabled()
+    }
+}
+
+impl CacheConfig {
+    /// The directory from the environment: `$AGENT_POLICY_CACHE_DIR`, else
+    /// `$XDG_CACHE_HOME/agent-policy`, else `~/.cache/agent-policy` (`$HOME`);
+    /// none of them set: no cache. Empty and relative values are ignored.
+    pub fn from_env() -> CacheConfig {
+        let var = |name: &str| {
+            std::env::var_os(name)
+                .map(PathBuf::from)
+                .filter(|p| p.is_absolute())
+        };
+        let dir = var("AGENT_POLICY_CACHE_DIR")
+            .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("agent-policy")))
+            .or_else(|| var("HOME").map(|h| h.join(".cache").join("agent-policy")));
+        CacheConfig { dir }
+    }
+
+    /// Caches in `dir` (created when missing).
+    pub fn in_dir(dir: impl Into<PathBuf>) -> CacheConfig {
+        CacheConfig {
+            dir: Some(dir.into()),
+        }
+    }
+
+    /// No cache: every load builds in memory.
+    pub fn disabled() -> CacheConfig {
+        CacheConfig { dir: None }
+    }
+
+    /// The cache directory, if any.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+}
+
+/// What [`load`] found in the cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheStatus {
+    /// The cached policy was used.
+    Hit,
+    /// No cache file for this source.
+    Missing,
+    /// A cache file for this source, built from other contents of the sources
+    /// (a file or something it extends was edited).
+    Stale,
+    /// A cache file that is corrupt, truncated, of another format version, or
+    /// for another engine version: ignored.
+    Invalid,
+    /// Caching is disabled ([`CacheConfig::disabled`], or no directory known).
+    Disabled,
+}
+
+/// The outcome of a cached load.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheReport {
+    /// What the cache held.
+    pub status: CacheStatus,
+    /// Whether a new cache file was written.
+    pub written: bool,
+    /// The cache file of this source (when caching is enabled).
+    pub path: Option<PathBuf>,
+}
+
+impl Policy {
+    /// Loads a policy (a file, a builtin pack or text) through the on-disk
+    /// cache described in [`crate::policy::cache`]: the cached compiled policy
+    /// when it is current, else the policy is built (exactly as
+    /// [`Policy::from_file`] / [`Policy::builtin`] do) and the cache written.
+    /// Cache problems are never errors; policy errors are reported as by the
+    /// uncached loaders.
+    ///
+    /// ```
+    /// use policy_core::policy::cache::CacheConfig;
+    /// use policy_core::policy::{Decision, Env, Policy, Source};
+    /// use policy_core::{ShellOptions, ToolCall};
+    ///
+    /// let policy = Policy::load_cached(Source::Builtin("default".into()), &CacheConfig::from_env()).unwrap();
+    /// let opts = ShellOptions::for_home("/home/dev", "/home/dev/project");
+    /// let env = Env::new(&opts, "/home/dev/project");
+    /// let v = policy.evaluate(&ToolCall::bash("git push --force origin main"), &opts, &env);
+    /// assert_eq!(v.decision, Decision::Deny);
+    /// ```
+    pub fn load_cached(source: Source, config: &CacheConfig) -> Result<Policy, PolicyError> {
+        load(source, config).map(|(p, _)| p)
+    }
+}
+
+/// [`Policy::load_cached`], also telling what the cache held and whether it was written.
+///
+/// ```
+/// use policy_core::policy::cache::{load, CacheConfig, CacheStatus};
+/// use policy_core::policy::Source;
+///
+/// let dir = tempfile::tempdir().unwrap();
+/// let config = CacheConfig::in_dir(dir.path());
+/// let (_, first) = load(Source::Builtin("default".into()), &config).unwrap();
+/// assert_eq!((first.status, first.written), (CacheStatus::Missing, true));
+/// let (_, second) = load(Source::Builtin("default".into()), &config).unwrap();
+/// assert_eq!(second.status, CacheStatus::Hit);
+/// ```
+pub fn load(source: Source, config: &CacheConfig) -> Result<(Policy, CacheReport), PolicyError> {
+    let build = |source: Source| -> Result<Built, PolicyError> {
+        let loaded = load::load_all_with_texts(source)?;
+        let mut deps = Vec::with_capacity(loaded.len());
+        let mut texts = Vec::with_capacity(loaded.len());
+        let mut files = Vec::with_capacity(loaded.len());
+        for (l, text) in loaded {
+            let kind = dep_kind(&l.name);
+            texts.push(match kind {
+                KIND_BUILTIN => builtin_identity(&l.name).unwrap_or_else(|| text.into_bytes()),
+                _ => text.into_bytes(),
+            });
+            deps.push((kind, l.name.clone()));
+            files.push(l);
+        }
+        Ok((Policy::from_loaded(files)?, deps, texts))
+    };
+    let Some(dir) = config.dir() else {
+        let (p, _, _) = build(source)?;
+        return Ok((
+            p,
+            CacheReport {
+                status: CacheStatus::Disabled,
+                written: false,
+                path: None,
+            },
+        ));
+    };
+    let Some(top) = top_identity(&source) else {
+        // Unreadable or unknown: the uncached loader reports the error.
+        let (p, _, _) = build(source)?;
+        return Ok((
+            p,
+            CacheReport {
+                status: CacheStatus::Missing,
+                written: false,
+                path: None,
+            },
+        ));
+    };
+    let index = index_key(&top);
+    let path = dir.join(format!("{}.policy", hex(&index)));
+    let status = match read_entry(&path, &index, &top) {
+        Ok(p) => {
+            return Ok((
+                p,
+                CacheReport {
+                    status: CacheStatus::Hit,
+                    written: false,
+                    path: Some(path),
+                },
+            ))
+        }
+        Err(s) => s,
+    };
+    let (policy, deps, texts) = build(source)?;
+    // The full key of exactly the bytes that were parsed: the top-level text
+    // goes under its own identity (a text source's name is not a file).
+    let full = full_key(
+        deps.iter()
+            .zip(texts.iter())
+            .enumerate()
+            .map(|(i, ((k, n), t))| {
+                if i + 1 == deps.len() {
+                    (top.kind, top.name.as_str(), t.as_slice())
+                } else {
+                    (*k, n.as_str(), t.as_slice())
+                }
+            }),
+    );
+    let mut deps = deps;
+    if let (Some(last), true) = (deps.last_mut(), top.kind == KIND_TEXT) {
+        *last = (KIND_TEXT, top.name.clone());
+    }
+    let written = encode(&policy, &index, &full, &deps)
+        .map(|bytes| write_atomic(dir, &path, &bytes))
+        .unwrap_or(false);
+    Ok((
+        policy,
+        CacheReport {
+            status,
+            written,
+            path: Some(path),
+        },
+    ))
+}
+
+/// A freshly built policy, its sources (kind, name) and their texts.
+type Built = (Policy, Vec<(u8, String)>, Vec<Vec<u8>>);
+
+const KIND_BUILTIN: u8 = 0;
+const KIND_FILE: u8 = 1;
+const KIND_TEXT: u8 = 2;
+
+fn dep_kind(name: &str) -> u8 {
+    if name.starts_with("builtin:") {
+        KIND_BUILTIN
+    } else {
+        KIND_FILE
+    }
+}
+
+/// The top-level source: kind, name (with the base directory for text), bytes.
+struct Top {
+    kind: u8,
+    name: String,
+    bytes: Vec<u8>,
+}
+
+fn top_identity(source: &Source) -> Option<Top> {
+    match source {
+        Source::Builtin(n) => {
+            let name = format!("builtin:{n}");
+            Some(Top {
+                kind: KIND_BUILTIN,
+                bytes: builtin_identity(&name)?,
+                name,
+            })
+        }
+        Source::File(p) => {
+            let canonical = std::fs::canonicalize(p).ok()?;
+            Some(Top {
+                kind: KIND_FILE,
+                name: canonical.to_string_lossy().into_owned(),
+                bytes: read_source(&canonical)?,
+            })
+        }
+        Source::Text { name, text, base } => Some(Top {
+            kind: KIND_TEXT,
+            name: format!("{name}\0{}", base.to_string_lossy()),
+            bytes: text.as_bytes().to_vec(),
+        }),
+    }
+}
+
+/// What stands for a builtin pack's text in the keys: its compile-time
+/// fingerprint (the text is part of the binary; hashing it at every start
+/// would cost more than the rest of a cache hit).
+fn builtin_identity(name: &str) -> Option<Vec<u8>> {
+    let n = name.strip_prefix("builtin:")?;
+    load::builtin_fingerprint(n).map(|f| f.to_le_bytes().to_vec())
+}
+
+fn read_source(path: &Path) -> Option<Vec<u8>> {
+    let meta = std::fs::metadata(path).ok()?;
+    if meta.len() > MAX_POLICY_BYTES {
+        return None;
+    }
+    std::fs::read(path).ok()
+}
+
+fn engine_hasher(purpose: &[u8]) -> Sha256 {
+    let mut h = Sha256::new();
+    h.update(b"agent-policy compiled policy\0");
+    h.update(purpose);
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(FORMAT_VERSION.to_le_bytes());
+    h
+}
+
+fn update_item(h: &mut Sha256, kind: u8, name: &str, bytes: &[u8]) {
+    h.update([kind]);
+    h.update((name.len() as u64).to_le_bytes());
+    h.update(name.as_bytes());
+    h.update((bytes.len() as u64).to_le_bytes());
+    h.update(bytes);
+}
+
+fn index_key(top: &Top) -> [u8; 32] {
+    let mut h = engine_hasher(b"index\0");
+    update_item(&mut h, top.kind, &top.name, &top.bytes);
+    h.finalize().into()
+}
+
+fn full_key<'a>(items: impl Iterator<Item = (u8, &'a str, &'a [u8])>) -> [u8; 32] {
+    let mut h = engine_hasher(b"sources\0");
+    for (kind, name, bytes) in items {
+        update_item(&mut h, kind, name, bytes);
+    }
+    h.finalize().into()
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// A 64-bit checksum of the payload (four lanes, so it runs at memory speed).
+fn checksum(b: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut lanes = [K, K ^ 1, K ^ 2, K ^ 3];
+    let mut chunks = b.chunks_exact(32);
+    for c in &mut chunks {
+        for (i, lane) in lanes.iter_mut().enumerate() {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c.get(i * 8..i * 8 + 8).unwrap_or(&[0; 8]));
+            *lane = (*lane ^ u64::from_le_bytes(w))
+                .wrapping_mul(K)
+                .rotate_left(31);
+        }
+    }
+    let mut h = (b.len() as u64).wrapping_mul(K);
+    for (i, x) in chunks.remainder().iter().enumerate() {
+        h ^= u64::from(*x) << ((i % 8) * 8);
+        if i % 8 == 7 {
+            h = h.wrapping_mul(K).rotate_left(27);
+        }
+    }
+    for lane in lanes {
+        h = (h ^ lane).wrapping_mul(K).rotate_left(29);
+    }
+    h ^ (h >> 32)
+}
+
+/// The merged, validated policy as stored.
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    sources: Vec<String>,
+    default: Decision,
+    on_error: Decision,
+    roots: Vec<String>,
+    read_outside_roots: Decision,
+    write_outside_roots: Decision,
+    protected: Vec<String>,
+    unprotected: Vec<String>,
+    write_protected: Vec<String>,
+    protected_decision: Decision,
+    allow_hosts: Vec<String>,
+    other_hosts: Decision,
+    rules: Vec<StoredRule>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredRule {
+    rule: SRule,
+    source: String,
+}
+
+fn encode(
+    policy: &Policy,
+    index: &[u8; 32],
+    full: &[u8; 32],
+    deps: &[(u8, String)],
+) -> Option<Vec<u8>> {
+    let stored = Stored {
+        sources: policy.sources.clone(),
+        default: policy.default,
+        on_error: policy.on_error,
+        roots: policy.roots.clone(),
+        read_outside_roots: policy.read_outside_roots,
+        write_outside_roots: policy.write_outside_roots,
+        protected: policy.protected.clone(),
+        unprotected: policy.unprotected.clone(),
+        write_protected: policy.write_protected.clone(),
+        protected_decision: policy.protected_decision,
+        allow_hosts: policy.allow_hosts.clone(),
+        other_hosts: policy.other_hosts,
+        rules: policy
+            .rules
+            .iter()
+            .map(|r| StoredRule {
+                rule: SRule::from_rule(&r.rule),
+                source: r.source.clone(),
+            })
+            .collect(),
+    };
+    let mut sections: Vec<(u32, u32, Vec<u8>)> = vec![
+        (SECTION_DEPS, 0, postcard::to_stdvec(deps).ok()?),
+        (SECTION_POLICY, 0, postcard::to_stdvec(&stored).ok()?),
+    ];
+    for d in policy.prefilter.stored_dfas() {
+        let tag = d.class as u32;
+        sections.push((
+            SECTION_PATTERNS,
+            tag,
+            postcard::to_stdvec(&d.patterns).ok()?,
+        ));
+        sections.push((SECTION_DFA, tag, d.bytes));
+    }
+    let mut payload = Vec::new();
+    payload.extend_from_slice(&(sections.len() as u32).to_le_bytes());
+    payload.extend_from_slice(&0u32.to_le_bytes());
+    let mut offset = align8(8 + sections.len() * ENTRY);
+    let mut table = Vec::new();
+    for (kind, tag, data) in &sections {
+        table.extend_from_slice(&kind.to_le_bytes());
+        table.extend_from_slice(&tag.to_le_bytes());
+        table.extend_from_slice(&(offset as u64).to_le_bytes());
+        table.extend_from_slice(&(data.len() as u64).to_le_bytes());
+        offset = align8(offset + data.len());
+    }
+    payload.extend_from_slice(&table);
+    for (_, _, data) in &sections {
+        payload.resize(align8(payload.len()), 0);
+        payload.extend_from_slice(data);
+    }
+    let mut out = Vec::with_capacity(HEADER + payload.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&0u32.to_le_bytes());
+    out.extend_from_slice(index);
+    out.extend_from_slice(full);
+    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    out.extend_from_slice(&checksum(&payload).to_le_bytes());
+    out.extend_from_slice(&payload);
+    Some(out)
+}
+
+fn align8(n: usize) -> usize {
+    n.div_ceil(8) * 8
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    let mut w = [0u8; 4];
+    w.copy_from_slice(b.get(at..at.checked_add(4)?)?);
+    Some(u32::from_le_bytes(w))
+}
+
+fn u64_at(b: &[u8], at: usize) -> Option<u64> {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(b.get(at..at.checked_add(8)?)?);
+    Some(u64::from_le_bytes(w))
+}
+
+/// Reads, validates and decodes the cache file at `path`; the error is why it
+/// was not used.
+fn read_entry(path: &Path, index: &[u8; 32], top: &Top) -> Result<Policy, CacheStatus> {
+    let meta = std::fs::metadata(path).map_err(|_| CacheStatus::Missing)?;
+    if meta.len() > MAX_CACHE_BYTES {
+        return Err(CacheStatus::Invalid);
+    }
+    let bytes = std::fs::read(path).map_err(|_| CacheStatus::Missing)?;
+    let invalid = CacheStatus::Invalid;
+    if bytes.get(..8) != Some(&MAGIC[..]) || u32_at(&bytes, 8) != Some(FORMAT_VERSION) {
+        return Err(invalid);
+    }
+    if bytes.get(16..48) != Some(&index[..]) {
+        return Err(invalid);
+    }
+    let full = bytes.get(48..80).ok_or(invalid)?;
+    let len = u64_at(&bytes, 80).ok_or(invalid)?;
+    let sum = u64_at(&bytes, 88).ok_or(invalid)?;
+    let payload = bytes.get(HEADER..).ok_or(invalid)?;
+    if payload.len() as u64 != len || checksum(payload) != sum {
+        return Err(invalid);
+    }
+    let sections = sections(payload).ok_or(invalid)?;
+    let section = |kind: u32| {
+        sections
+            .iter()
+            .find(|(k, _, _)| *k == kind)
+            .map(|(_, _, d)| *d)
+    };
+    // Staleness: re-read every source and compare the hash of their bytes.
+    let deps: Vec<(u8, String)> =
+        postcard::from_bytes(section(SECTION_DEPS).ok_or(invalid)?).map_err(|_| invalid)?;
+    let mut texts: Vec<Vec<u8>> = Vec::with_capacity(deps.len());
+    for (i, (kind, name)) in deps.iter().enumerate() {
+        let text = if i + 1 == deps.len() {
+            if *kind != top.kind || *name != top.name {
+                return Err(invalid);
+            }
+            top.bytes.clone()
+        } else {
+            match *kind {
+                KIND_BUILTIN => builtin_identity(name).ok_or(CacheStatus::Stale)?,
+                KIND_FILE => read_source(Path::new(name)).ok_or(CacheStatus::Stale)?,
+                _ => return Err(invalid),
+            }
+        };
+        texts.push(text);
+    }
+    let now = full_key(
+        deps.iter()
+            .zip(texts.iter())
+            .map(|((k, n), t)| (*k, n.as_str(), t.as_slice())),
+    );
+    if now[..] != *full {
+        return Err(CacheStatus::Stale);
+    }
+    let stored: Stored =
+        postcard::from_bytes(section(SECTION_POLICY).ok_or(invalid)?).map_err(|_| invalid)?;
+    let mut dfas = Vec::new();
+    for (kind, tag, data) in &sections {
+        if *kind != SECTION_DFA {
+            continue;
+        }
+        let class = u8::try_from(*tag)
+            .ok()
+            .and_then(Class::from_tag)
+            .ok_or(invalid)?;
+        let patterns = sections
+            .iter()
+            .find(|(k, t, _)| *k == SECTION_PATTERNS && t == tag)
+            .ok_or(invalid)?
+            .2;
+        let patterns: Vec<String> = postcard::from_bytes(patterns).map_err(|_| invalid)?;
+        dfas.push(StoredDfa {
+            class,
+            patterns,
+            bytes: data.to_vec(),
+        });
+    }
+    decode(stored, dfas).ok_or(invalid)
+}
+
+/// The section table: (kind, tag, data).
+fn sections(payload: &[u8]) -> Option<Vec<(u32, u32, &[u8])>> {
+    let n = u32_at(payload, 0)? as usize;
+    if n > 64 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let at = 8 + i * ENTRY;
+        let kind = u32_at(payload, at)?;
+        let tag = u32_at(payload, at + 4)?;
+        let offset = usize::try_from(u64_at(payload, at + 8)?).ok()?;
+        let len = usize::try_from(u64_at(payload, at + 16)?).ok()?;
+        out.push((kind, tag, payload.get(offset..offset.checked_add(len)?)?));
+    }
+    Some(out)
+}
+
+fn decode(stored: Stored, dfas: Vec<StoredDfa>) -> Option<Policy> {
+    let mut rules = Vec::with_capacity(stored.rules.len());
+    for r in stored.rules {
+        let rule = r.rule.into_rule()?;
+        let matcher = Matcher::compile(&rule.id, &rule.matcher, 0, false).ok()?;
+        rules.push(CompiledRule {
+            rule,
+            source: r.source,
+            matcher,
+        });
+    }
+    let prefilter = Arc::new(Prefilter::with_dfas(&rules, dfas));
+    Some(Policy {
+        sources: stored.sources,
+        default: stored.default,
+        on_error: stored.on_error,
+        roots: stored.roots,
+        read_outside_roots: stored.read_outside_roots,
+        write_outside_roots: stored.write_outside_roots,
+        protected: stored.protected,
+        unprotected: stored.unprotected,
+        write_protected: stored.write_protected,
+        protected_decision: stored.protected_decision,
+        allow_hosts: stored.allow_hosts,
+        other_hosts: stored.other_hosts,
+        rules,
+        prefilter,
+    })
+}
+
+/// Writes `bytes` to `path` through a temporary file in `dir` and a rename.
+fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> bool {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    if std::fs::create_dir_all(dir).is_err() {
+        return false;
+    }
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let tmp = dir.join(format!(
+        ".tmp-{}-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        nanos
+    ));
+    let ok = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .and_then(|mut f| f.write_all(bytes))
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .is_ok();
+    if !ok {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    ok
+}

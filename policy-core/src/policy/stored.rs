@@ -1,0 +1,331 @@
+//! The compact stored form of rules for the compiled-policy cache.
+//!
+//! The YAML types use untagged enums (`OneOrMany`, `Pattern`, `Example`) and
+//! `serde_json::Value`, which need a self-describing format and decode slowly
+//! (serde buffers every untagged value). These mirrors are plain tagged types
+//! encoded with `postcard`. The conversions destructure every field, so adding
+//! a field to the policy schema fails to compile here until the cache stores it
+//! (then bump [`crate::policy::cache::FORMAT_VERSION`]).
+
+use serde::{Deserialize, Serialize};
+
+use crate::policy::schema::{
+    Decision, Example, ExampleCall, Examples, Match, OneOrMany, Pattern, PatternObject, Rule,
+};
+
+#[derive(Serialize, Deserialize)]
+pub(crate) enum SOneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Serialize, Deserialize)]
+pub(crate) enum SPattern {
+    Literal(String),
+    Object {
+        glob: Option<String>,
+        regex: Option<String>,
+        literal: Option<String>,
+    },
+}
+
+#[derive(Serialize, Deserialize)]
+pub(crate) enum SExample {
+    Command(String),
+    /// A tool call; `input` is JSON text.
+    Call {
+        tool: String,
+        input: String,
+        cwd: Option<String>,
+    },
+}
+
+#[derive(Serialize, Deserialize)]
+pub(crate) struct SMatch {
+    tool: Option<SOneOrMany>,
+    action: Option<SOneOrMany>,
+    program: Option<SOneOrMany>,
+    subcommand: Option<SOneOrMany>,
+    any_flag: Option<Vec<String>>,
+    all_flags: Option<Vec<String>>,
+    no_flag: Option<Vec<String>>,
+    any_arg: Option<Vec<SPattern>>,
+    no_arg: Option<Vec<SPattern>>,
+    dynamic_arg: Option<bool>,
+    path: Option<Vec<String>>,
+    outside_roots: Option<bool>,
+    path_unknown: Option<bool>,
+    host: Option<Vec<String>>,
+    code: Option<String>,
+    code_unknown: Option<bool>,
+    language: Option<SOneOrMany>,
+    producer: Option<SOneOrMany>,
+    context: Option<SOneOrMany>,
+    wrapper: Option<SOneOrMany>,
+    subagent: Option<bool>,
+    command: Option<SOneOrMany>,
+    raw: Option<String>,
+    any: Option<Vec<SMatch>>,
+    all: Option<Vec<SMatch>>,
+    not: Option<Box<SMatch>>,
+}
+
+#[derive(Serialize, Deserialize)]
+pub(crate) struct SRule {
+    id: String,
+    decision: Decision,
+    tags: Vec<String>,
+    message: String,
+    hint: Option<String>,
+    matcher: SMatch,
+    must_match: Vec<SExample>,
+    no_match: Vec<SExample>,
+}
+
+fn one(v: &OneOrMany) -> SOneOrMany {
+    match v {
+        OneOrMany::One(s) => SOneOrMany::One(s.clone()),
+        OneOrMany::Many(v) => SOneOrMany::Many(v.clone()),
+    }
+}
+
+fn unone(v: SOneOrMany) -> OneOrMany {
+    match v {
+        SOneOrMany::One(s) => OneOrMany::One(s),
+        SOneOrMany::Many(v) => OneOrMany::Many(v),
+    }
+}
+
+fn pat(p: &Pattern) -> SPattern {
+    match p {
+        Pattern::Literal(s) => SPattern::Literal(s.clone()),
+        Pattern::Object(PatternObject {
+            glob,
+            regex,
+            literal,
+        }) => SPattern::Object {
+            glob: glob.clone(),
+            regex: regex.clone(),
+            literal: literal.clone(),
+        },
+    }
+}
+
+fn unpat(p: SPattern) -> Pattern {
+    match p {
+        SPattern::Literal(s) => Pattern::Literal(s),
+        SPattern::Object {
+            glob,
+            regex,
+            literal,
+        } => Pattern::Object(PatternObject {
+            glob,
+            regex,
+            literal,
+        }),
+    }
+}
+
+fn example(e: &Example) -> SExample {
+    match e {
+        Example::Command(c) => SExample::Command(c.clone()),
+        Example::Call(ExampleCall { tool, input, cwd }) => SExample::Call {
+            tool: tool.clone(),
+            input: input.to_string(),
+            cwd: cwd.clone(),
+        },
+    }
+}
+
+fn unexample(e: SExample) -> Option<Example> {
+    Some(match e {
+        SExample::Command(c) => Example::Command(c),
+        SExample::Call { tool, input, cwd } => Example::Call(ExampleCall {
+            tool,
+            input: serde_json::from_str(&input).ok()?,
+            cwd,
+        }),
+    })
+}
+
+impl SMatch {
+    fn from_match(m: &Match) -> SMatch {
+        let Match {
+            tool,
+            action,
+            program,
+            subcommand,
+            any_flag,
+            all_flags,
+            no_flag,
+            any_arg,
+            no_arg,
+            dynamic_arg,
+            path,
+            outside_roots,
+            path_unknown,
+            host,
+            code,
+            code_unknown,
+            language,
+            producer,
+            context,
+            wrapper,
+            subagent,
+            command,
+            raw,
+            any,
+            all,
+            not,
+        } = m;
+        let o = |v: &Option<OneOrMany>| v.as_ref().map(one);
+        let ps = |v: &Option<Vec<Pattern>>| v.as_ref().map(|v| v.iter().map(pat).collect());
+        let ms = |v: &Option<Vec<Match>>| {
+            v.as_ref()
+                .map(|v| v.iter().map(SMatch::from_match).collect())
+        };
+        SMatch {
+            tool: o(tool),
+            action: o(action),
+            program: o(program),
+            subcommand: o(subcommand),
+            any_flag: any_flag.clone(),
+            all_flags: all_flags.clone(),
+            no_flag: no_flag.clone(),
+            any_arg: ps(any_arg),
+            no_arg: ps(no_arg),
+            dynamic_arg: *dynamic_arg,
+            path: path.clone(),
+            outside_roots: *outside_roots,
+            path_unknown: *path_unknown,
+            host: host.clone(),
+            code: code.clone(),
+            code_unknown: *code_unknown,
+            language: o(language),
+            producer: o(producer),
+            context: o(context),
+            wrapper: o(wrapper),
+            subagent: *subagent,
+            command: o(command),
+            raw: raw.clone(),
+            any: ms(any),
+            all: ms(all),
+            not: not.as_ref().map(|n| Box::new(SMatch::from_match(n))),
+        }
+    }
+
+    fn into_match(self) -> Match {
+        let SMatch {
+            tool,
+            action,
+            program,
+            subcommand,
+            any_flag,
+            all_flags,
+            no_flag,
+            any_arg,
+            no_arg,
+            dynamic_arg,
+            path,
+            outside_roots,
+            path_unknown,
+            host,
+            code,
+            code_unknown,
+            language,
+            producer,
+            context,
+            wrapper,
+            subagent,
+            command,
+            raw,
+            any,
+            all,
+            not,
+        } = self;
+        let ps = |v: Option<Vec<SPattern>>| v.map(|v| v.into_iter().map(unpat).collect());
+        let ms =
+            |v: Option<Vec<SMatch>>| v.map(|v| v.into_iter().map(SMatch::into_match).collect());
+        Match {
+            tool: tool.map(unone),
+            action: action.map(unone),
+            program: program.map(unone),
+            subcommand: subcommand.map(unone),
+            any_flag,
+            all_flags,
+            no_flag,
+            any_arg: ps(any_arg),
+            no_arg: ps(no_arg),
+            dynamic_arg,
+            path,
+            outside_roots,
+            path_unknown,
+            host,
+            code,
+            code_unknown,
+            language: language.map(unone),
+            producer: producer.map(unone),
+            context: context.map(unone),
+            wrapper: wrapper.map(unone),
+            subagent,
+            command: command.map(unone),
+            raw,
+            any: ms(any),
+            all: ms(all),
+            not: not.map(|n| Box::new(n.into_match())),
+        }
+    }
+}
+
+impl SRule {
+    /// The stored form of `r`.
+    pub(crate) fn from_rule(r: &Rule) -> SRule {
+        let Rule {
+            id,
+            decision,
+            tags,
+            message,
+            hint,
+            matcher,
+            examples,
+        } = r;
+        let Examples {
+            must_match,
+            no_match,
+        } = examples;
+        SRule {
+            id: id.clone(),
+            decision: *decision,
+            tags: tags.clone(),
+            message: message.clone(),
+            hint: hint.clone(),
+            matcher: SMatch::from_match(matcher),
+            must_match: must_match.iter().map(example).collect(),
+            no_match: no_match.iter().map(example).collect(),
+        }
+    }
+
+    /// The rule back (`None` when an example's tool input is not JSON).
+    pub(crate) fn into_rule(self) -> Option<Rule> {
+        Some(Rule {
+            id: self.id,
+            decision: self.decision,
+            tags: self.tags,
+            message: self.message,
+            hint: self.hint,
+            matcher: self.matcher.into_match(),
+            examples: Examples {
+                must_match: self
+                    .must_match
+                    .into_iter()
+                    .map(unexample)
+                    .collect::<Option<_>>()?,
+                no_match: self
+                    .no_match
+                    .into_iter()
+                    .map(unexample)
+                    .collect::<Option<_>>()?,
+            },
+        })
+    }
+}
