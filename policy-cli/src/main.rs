@@ -5,8 +5,10 @@
 //! * `check` — validate policy files.
 //! * `rules` — list rules.
 //! * `schema` — print the JSON Schema of policy files.
-//!
-//! The hook, `install` and `audit` commands arrive with their issues.
+//! * `hook` — the agent hook (Claude Code, Codex, Gemini CLI, Cursor, Copilot
+//!   CLI, Cline): one event on stdin, the agent's answer on stdout, exit 0 or 2.
+//! * `install` / `uninstall` — register the hook in agents' config files.
+//! * `import-claude` — Claude Code permission rules → a policy file.
 
 mod commands;
 
@@ -34,15 +36,27 @@ enum Command {
     Rules(commands::rules::RulesArgs),
     /// Print the JSON Schema of policy files (also shipped as rules/schema.json).
     Schema,
+    /// The agent hook: read one event on stdin, answer in the agent's format (exit 0 or 2).
+    Hook(commands::hook::HookArgs),
+    /// Register the hook in agents' config files (Claude Code by default).
+    Install(commands::install::InstallArgs),
+    /// Remove the hook entries `install` added.
+    Uninstall(commands::install::UninstallArgs),
+    /// Convert Claude Code's permission rules (settings.json) into a policy file.
+    ImportClaude(commands::import_claude::ImportClaudeArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Hook(args) => return commands::hook::run(&args),
         Command::Eval(args) => commands::eval::run(&args),
         Command::Test(args) => commands::test::run(&args),
         Command::Check(args) => commands::check::run(&args),
         Command::Rules(args) => commands::rules::run(&args),
+        Command::Install(args) => commands::install::run_install(&args),
+        Command::Uninstall(args) => commands::install::run_uninstall(&args),
+        Command::ImportClaude(args) => commands::import_claude::run(&args),
         Command::Schema => {
             print!("{}", policy_core::policy::schema::json_schema());
             Ok(ExitCode::SUCCESS)

@@ -2,6 +2,9 @@
 
 pub mod check;
 pub mod eval;
+pub mod hook;
+pub mod import_claude;
+pub mod install;
 pub mod rules;
 pub mod test;
 

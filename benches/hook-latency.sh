@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Hook process latency, end to end, side by side with the process floor.
+#
+#   bash benches/hook-latency.sh            # needs hyperfine (apt-get install hyperfine)
+#
+# Times `policy-cli hook` (release build; builtin default and self-protection
+# packs; benign `git status` call and a denied force-push) against
+# `hook_floor`, a Rust program that only reads stdin and prints JSON. The
+# target (DESIGN §11) is hook median ≤ 1.5 × floor median.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release -q -p policy-cli -p agent-policy-benches --bin policy-cli --bin hook_floor
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cat > "$tmp/benign.json" <<'JSON'
+{"session_id":"s","cwd":"/home/dev/project","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"git status"}}
+JSON
+cat > "$tmp/deny.json" <<'JSON'
+{"session_id":"s","cwd":"/home/dev/project","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"git push --force origin main"}}
+JSON
+export HOME=/home/dev XDG_CACHE_HOME="$tmp/cache"
+unset AGENT_POLICY_FILE XDG_CONFIG_HOME
+# hyperfine 1.15 (Debian 12) has no --input: each command reads its payload
+# through a shell redirection, and hyperfine subtracts the shell's own start-up.
+hyperfine --warmup 50 --runs "${RUNS:-500}" \
+  --export-json "$tmp/result.json" \
+  -n floor "target/release/hook_floor < $tmp/benign.json" \
+  -n "hook (git status, pass)" "target/release/policy-cli hook < $tmp/benign.json" \
+  -n "hook (git push --force, deny)" "target/release/policy-cli hook < $tmp/deny.json"
+python3 - "$tmp/result.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+floor = r[0]["median"]
+for x in r:
+    print(f'{x["command"]:<32} median {x["median"]*1e3:7.3f} ms  = {x["median"]/floor:4.2f} x floor')
+PY
