@@ -51,6 +51,7 @@ fn hook(args: &[&str]) -> Command {
         .env_remove("AGENT_POLICY_CLOCK")
         .env_remove("AGENT_POLICY_DEADLINE_MS")
         .env_remove("AGENT_POLICY_TEST_CRASH")
+        .env_remove("CLAUDE_PROJECT_DIR")
         .env(
             "AGENT_POLICY_CACHE_DIR",
             std::env::temp_dir().join("agent-policy-test-cache"),
@@ -175,7 +176,11 @@ fn every_sample_is_answered_in_its_agents_format() {
         ("claude/pre-multiedit.json", "pass", None),
         ("claude/pre-notebookedit.json", "pass", None),
         ("claude/pre-glob.json", "pass", None),
-        ("claude/pre-grep.json", "pass", None),
+        (
+            "claude/pre-grep.json",
+            "ask",
+            Some("files.read_outside_roots"),
+        ),
         ("claude/pre-mcp.json", "pass", None),
         ("claude/pre-agent.json", "pass", None),
         ("claude/pre-webfetch.json", "pass", None),
@@ -587,5 +592,19 @@ fn the_agent_cannot_switch_the_guard_off() {
         .to_string()
         .as_bytes(),
     );
+    assert_eq!(decision_of(&out), "pass", "{}", out.stdout);
+}
+
+#[test]
+fn claude_project_dir_names_the_project_root() {
+    // `../README.md` from project/frontend is the project's README: inside the
+    // project only when the hook knows where the project is.
+    let payload = json!({"hook_event_name": "PreToolUse", "tool_name": "Read",
+        "tool_input": {"file_path": "../README.md"}, "cwd": "/home/dev/project/frontend"});
+    let out = run_json(&[], &payload);
+    assert_eq!(decision_of(&out), "ask", "{}", out.stdout);
+    let mut c = hook(&[]);
+    c.env("CLAUDE_PROJECT_DIR", "/home/dev/project");
+    let out = run(c, payload.to_string().as_bytes());
     assert_eq!(decision_of(&out), "pass", "{}", out.stdout);
 }

@@ -207,6 +207,13 @@ fn nul_and_control_bytes() {
     let actions = normalize_command("r\0m -rf\0 /", &opts());
     assert!(execs(&actions).contains(&(Some("rm".into()), vec!["-rf".into(), "/".into()])));
     assert!(has_opaque(&actions, OpaqueReason::BadInput));
+    // A NUL in a file tool's path: the OS would truncate it there.
+    let call = policy_core::ToolCall::new(
+        "Write",
+        serde_json::json!({"file_path": "/home/dev/project/ok.rs\u{0}/../../../.bashrc", "content": "x"}),
+    );
+    let actions = policy_core::normalize(&call, &opts());
+    assert!(has_opaque(&actions, OpaqueReason::BadInput), "{actions:?}");
 }
 
 /// tree-sitter-bash 0.25.1's scanner called `isdigit` on the code point after

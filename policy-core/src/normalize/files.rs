@@ -36,6 +36,14 @@ pub(super) fn normalize(tool: &str, input: &Value, opts: &ShellOptions) -> Vec<A
         _ => "file_path",
     };
     let path = input.get(key).and_then(Value::as_str);
+    if let Some(at) = path.and_then(|p| p.find('\0')) {
+        // The OS would truncate at the NUL (`ok.rs\0/../../../.bashrc`): the
+        // path is not what it looks like either way.
+        return vec![super::bad_input(
+            tool,
+            &format!("`{key}` contains a NUL byte (at byte {at})"),
+        )];
+    }
     match tool {
         "Read" => match path {
             Some(p) => vec![Action::FileRead(access(tool, p, opts, false))],

@@ -55,7 +55,7 @@ use crate::policy::{CompiledRule, Policy, PolicyError};
 /// whenever the stored representation (the policy's serde types, the
 /// prefilter's pattern derivation) changes meaning; files of another version
 /// are ignored.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The first bytes of every cache file.
 const MAGIC: &[u8; 8] = b"APOLCACH";
@@ -417,6 +417,7 @@ struct Stored {
     on_error: Decision,
     roots: Vec<String>,
     read_outside_roots: Decision,
+    read_roots: Vec<String>,
     write_outside_roots: Decision,
     protected: Vec<String>,
     unprotected: Vec<String>,
@@ -445,6 +446,7 @@ fn encode(
         on_error: policy.on_error,
         roots: policy.roots.clone(),
         read_outside_roots: policy.read_outside_roots,
+        read_roots: policy.read_roots.clone(),
         write_outside_roots: policy.write_outside_roots,
         protected: policy.protected.clone(),
         unprotected: policy.unprotected.clone(),
@@ -637,6 +639,7 @@ fn decode(stored: Stored, dfas: Vec<StoredDfa>) -> Option<Policy> {
         on_error: stored.on_error,
         roots: stored.roots,
         read_outside_roots: stored.read_outside_roots,
+        read_roots: stored.read_roots,
         write_outside_roots: stored.write_outside_roots,
         protected: stored.protected,
         unprotected: stored.unprotected,

@@ -45,6 +45,9 @@ pub struct Discovery {
     pub protect: Vec<String>,
     /// Whether to add the `self` layer (on by default through [`Discovery::from_env`]).
     pub self_protection: bool,
+    /// The project root, when the agent names it (Claude Code's
+    /// `CLAUDE_PROJECT_DIR`); otherwise the git toplevel of the call's `cwd`.
+    pub project: Option<String>,
     /// The compiled-policy cache (see [`cache`](crate::policy::cache)); the
     /// default is no cache.
     pub cache: CacheConfig,
@@ -97,6 +100,7 @@ impl Discovery {
             protect,
             self_protection: true,
             cache: CacheConfig::from_env(),
+            project: var("CLAUDE_PROJECT_DIR").filter(|p| p.starts_with('/')),
         }
     }
 
@@ -112,7 +116,10 @@ impl Discovery {
 
     /// The project policy file for `cwd`, if there is one.
     pub fn project_file(&self, cwd: &str) -> Option<PathBuf> {
-        let root = crate::paths::project_root(cwd);
+        let root = self
+            .project
+            .clone()
+            .unwrap_or_else(|| crate::paths::project_root(cwd));
         let p = Path::new(&root).join(PROJECT_POLICY);
         p.is_file().then_some(p)
     }
@@ -347,9 +354,15 @@ mod tests {
         ] {
             assert_eq!(decide(found.clone(), &h, &h, cmd), Decision::Deny, "{cmd}");
         }
-        assert_eq!(
-            decide(found, &h, &h, "cat /var/state/ap/session.json"),
-            Decision::Pass
+        // Reading is not refused by self-protection (the default policy asks
+        // for reads outside the roots, which /var/state is).
+        let engine = found.engine(ShellOptions::for_home(&h, &h));
+        let v = engine.evaluate(&ToolCall::bash("cat /var/state/ap/session.json"));
+        assert!(
+            !v.hits.iter().any(|x| x.rule.starts_with("self.")),
+            "{:?}",
+            v.hits
         );
+        assert_ne!(v.decision, Decision::Deny);
     }
 }

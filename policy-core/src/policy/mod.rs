@@ -75,6 +75,8 @@ pub struct Policy {
     pub roots: Vec<String>,
     /// Reads outside the roots.
     pub read_outside_roots: Decision,
+    /// Extra roots for reads only (`files.read_roots`).
+    pub read_roots: Vec<String>,
     /// Writes/deletes outside the roots.
     pub write_outside_roots: Decision,
     /// Protected path globs and their exemptions.
@@ -242,6 +244,7 @@ impl Policy {
             on_error: Decision::Ask,
             roots: vec!["{project}".into(), "/tmp".into()],
             read_outside_roots: Decision::Pass,
+            read_roots: Vec::new(),
             write_outside_roots: Decision::Pass,
             protected: Vec::new(),
             unprotected: Vec::new(),
@@ -274,6 +277,7 @@ impl Policy {
                 if let Some(d) = files.read_outside_roots {
                     p.read_outside_roots = d;
                 }
+                p.read_roots.extend(files.read_roots);
                 if let Some(d) = files.write_outside_roots {
                     p.write_outside_roots = d;
                 }
@@ -476,7 +480,10 @@ impl Policy {
                         &format!("{path} is a protected path"),
                     );
                 }
-                if env.outside(&self.roots, path) {
+                let read_inside = matches!(a, Action::FileRead(_))
+                    && !self.read_roots.is_empty()
+                    && !env.outside(&self.read_roots, path);
+                if env.outside(&self.roots, path) && !read_inside {
                     let (id, d) = match a {
                         Action::FileRead(_) => {
                             ("files.read_outside_roots", self.read_outside_roots)

@@ -98,6 +98,10 @@ pub struct FilesSection {
     /// Decision for writes and deletes outside the roots.
     #[serde(default)]
     pub write_outside_roots: Option<Decision>,
+    /// Extra roots for reads only (toolchains and dependency caches such as
+    /// `~/.cargo/registry`, `/usr/include`): reads there are not "outside".
+    #[serde(default)]
+    pub read_roots: Vec<String>,
     /// Globs of protected paths (`~` and `{project}` expand); any access is `protected_decision`.
     #[serde(default)]
     pub protected: Vec<String>,

@@ -11,6 +11,10 @@
 
 use std::rc::Rc;
 
+/// How far [`Walker::last_command`] descends through nested lists and
+/// pipelines (each step is one level; the walk is a loop, not recursion).
+const MAX_LAST_COMMAND_DESCENT: usize = 1024;
+
 use tree_sitter::Node;
 use typed_arena::Arena;
 
@@ -984,6 +988,16 @@ impl<'a> Walker<'a> {
             self.command(body, src, &redirects);
             return;
         }
+        // tree-sitter attaches a trailing redirection to a whole `a && b` list
+        // or `a | b` pipeline, but bash gives it to the last command only
+        // (`cd ~ && echo x >> .bashrc` writes ~/.bashrc, after the `cd`).
+        if matches!(body.kind(), "list" | "pipeline") {
+            if let Some(last) = Self::last_command(body) {
+                self.redirect_owner.push((last, redirects));
+                self.push_tasks(vec![Task::Stmt(body, src)]);
+                return;
+            }
+        }
         // A compound statement with redirections: they apply to the whole body.
         let expanded = self.expand_redirects(&redirects, src);
         self.extra_args.clear();
@@ -1006,6 +1020,25 @@ impl<'a> Walker<'a> {
         }
         self.push_block(e, vec![Task::Stmt(body, src)]);
         self.queue(p);
+    }
+
+    /// The simple command at the right end of a list or pipeline (through
+    /// nested lists and pipelines), if it is one.
+    fn last_command(node: Node<'a>) -> Option<Node<'a>> {
+        let mut cur = node;
+        for _ in 0..MAX_LAST_COMMAND_DESCENT {
+            match cur.kind() {
+                "command" => return Some(cur),
+                "list" | "pipeline" => {
+                    cur = Self::children(cur)
+                        .into_iter()
+                        .rev()
+                        .find(|c| is_statement(*c))?;
+                }
+                _ => return None,
+            }
+        }
+        None
     }
 
     /// True when redirections send stdout away from a pipe.

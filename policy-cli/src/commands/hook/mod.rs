@@ -257,8 +257,12 @@ fn decide(input: &HookInput, policy: Option<PathBuf>) -> Result<Answer, String> 
     opts.cwd = Some(cwd.clone());
     let mut discovery = Discovery::from_env(policy);
     discovery.protect.extend(installation_paths());
+    let project = discovery.project.clone();
     let found = discovery.find(&cwd).map_err(|e| e.to_string())?;
-    let engine = found.engine(opts);
+    let mut engine = found.engine(opts);
+    if let Some(p) = project {
+        engine = engine.with_project(&p);
+    }
     let mut call = call.clone();
     call.cwd = Some(cwd);
     let verdict = engine.evaluate(&call);
