@@ -8,7 +8,10 @@ use std::process::{Command, Stdio};
 
 fn cli() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_policy-cli"));
-    c.env("HOME", "/home/dev").env("USER", "dev");
+    c.env("HOME", "/home/dev").env("USER", "dev").env(
+        "AGENT_POLICY_CACHE_DIR",
+        std::env::temp_dir().join("agent-policy-test-cache"),
+    );
     c
 }
 
@@ -78,7 +81,7 @@ fn eval_file_tools() {
     let (code, stdout, _) = run_stdin(&["eval", "--json", "-"], payload);
     assert_eq!(code, 4, "credentials are protected: {stdout}");
     assert!(
-        stdout.starts_with("deny\n  files.protected (deny)"),
+        stdout.starts_with("deny\n  cred.cloud-credentials (deny)"),
         "{stdout}"
     );
 }
@@ -154,7 +157,7 @@ fn test_command_runs_examples_and_test_files() {
     .unwrap();
     std::fs::write(
         dir.path().join("team.test.yaml"),
-        "policy: team.yaml\ncases:\n  - {input: 'npm publish --access public', decision: deny, rule: team.no-publish}\n  - {input: 'git status', decision: pass}\n  - {input: {tool: Read, input: {file_path: /home/dev/.ssh/id_rsa}}, decision: deny, rule: files.protected}\n",
+        "policy: team.yaml\ncases:\n  - {input: 'npm publish --access public', decision: deny, rule: team.no-publish}\n  - {input: 'git status', decision: pass}\n  - {input: {tool: Read, input: {file_path: /home/dev/.ssh/id_rsa}}, decision: deny, rule: cred.ssh-private-key}\n",
     )
     .unwrap();
     let out = cli()

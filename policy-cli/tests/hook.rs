@@ -168,20 +168,24 @@ fn fixtures_cover_every_shared_sample() {
 fn every_sample_is_answered_in_its_agents_format() {
     // (sample, expected decision, a rule id the reason must name)
     let table: &[(&str, &str, Option<&str>)] = &[
-        ("claude/pre-bash.json", "deny", Some("git.force-push")),
-        ("claude/pre-bash-subagent.json", "ask", None),
-        ("claude/pre-read.json", "deny", Some("files.protected")),
+        (
+            "claude/pre-bash.json",
+            "deny",
+            Some("git.force-push-protected"),
+        ),
+        (
+            "claude/pre-bash-subagent.json",
+            "deny",
+            Some("fs.delete-home-essentials"),
+        ),
+        ("claude/pre-read.json", "deny", Some("cred.ssh-private-key")),
         ("claude/pre-edit.json", "deny", Some("self.hook-config")),
+        ("claude/pre-grep.json", "ask", Some("cred.home-wide-search")),
+        ("claude/pre-mcp.json", "ask", Some("infra.sql-drop-table")),
         ("claude/pre-write.json", "pass", None),
         ("claude/pre-multiedit.json", "pass", None),
         ("claude/pre-notebookedit.json", "pass", None),
         ("claude/pre-glob.json", "pass", None),
-        (
-            "claude/pre-grep.json",
-            "ask",
-            Some("files.read_outside_roots"),
-        ),
-        ("claude/pre-mcp.json", "pass", None),
         ("claude/pre-agent.json", "pass", None),
         ("claude/pre-webfetch.json", "pass", None),
         ("claude/pre-websearch.json", "pass", None),
@@ -193,21 +197,33 @@ fn every_sample_is_answered_in_its_agents_format() {
         (
             "gemini/before-tool.json",
             "deny",
-            Some("rce.download-to-shell"),
+            Some("rce.download-to-interpreter"),
         ),
         (
             "cursor/before-shell-execution.json",
             "ask",
-            Some("git.reset-hard"),
+            Some("git.reset-hard-discard"),
         ),
         (
             "cursor/before-read-file.json",
             "deny",
-            Some("files.protected"),
+            Some("cred.dotenv-read"),
         ),
-        ("cursor/before-mcp-execution.json", "pass", None),
-        ("copilot-cli/pre-tool-use.json", "deny", None),
-        ("cline/PreToolUse.json", "deny", None),
+        (
+            "cursor/before-mcp-execution.json",
+            "ask",
+            Some("infra.sql-unbounded-write"),
+        ),
+        (
+            "copilot-cli/pre-tool-use.json",
+            "deny",
+            Some("fs.delete-system-dir"),
+        ),
+        (
+            "cline/PreToolUse.json",
+            "deny",
+            Some("fs.recursive-permission-broad"),
+        ),
     ];
     for (file, want, rule) in table {
         let out = run(hook(&[]), &sample(file));
@@ -249,7 +265,13 @@ fn claude_answer_shape() {
         .as_str()
         .unwrap();
     assert!(
-        reason.contains("[git.force-push, user policy] Force-push rewrites shared history"),
+        reason.contains(
+            "[git.force-push-protected, user policy] Force-push that can overwrite main/master"
+        ),
+        "{reason}"
+    );
+    assert!(
+        reason.contains("Instead: push to a feature branch"),
         "{reason}"
     );
 }

@@ -61,6 +61,20 @@ impl Action {
         }
     }
 
+    /// The origin, mutably (see [`Action::origin`]).
+    pub fn origin_mut(&mut self) -> Option<&mut Origin> {
+        match self {
+            Action::Exec(e) => Some(&mut e.origin),
+            Action::FileRead(f) | Action::FileWrite(f) | Action::FileDelete(f) => {
+                Some(&mut f.origin)
+            }
+            Action::Net(n) => Some(&mut n.origin),
+            Action::CodeExec(c) => Some(&mut c.origin),
+            Action::Opaque(o) => Some(&mut o.origin),
+            Action::Mcp(_) | Action::Tool(_) => None,
+        }
+    }
+
     /// A short name of the action's kind (`exec`, `file_read`, ...), as used in JSON.
     pub fn kind(&self) -> &'static str {
         match self {

@@ -49,6 +49,7 @@ pub mod policy;
 pub mod programs;
 pub mod protocol;
 pub mod render;
+pub mod secrets;
 pub mod shell;
 
 pub use action::{

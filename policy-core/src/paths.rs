@@ -70,6 +70,21 @@ pub fn basename(name: &str) -> &str {
     trimmed.rsplit('/').next().unwrap_or(trimmed)
 }
 
+/// The directory holding `path` (absolute and normalized); `/` for `/`.
+///
+/// ```
+/// use policy_core::paths::parent;
+/// assert_eq!(parent("/home/dev/project/bin/x"), "/home/dev/project/bin");
+/// assert_eq!(parent("/x"), "/");
+/// assert_eq!(parent("/"), "/");
+/// ```
+pub fn parent(path: &str) -> String {
+    match path.trim_end_matches('/').rsplit_once('/') {
+        Some(("", _)) | None => "/".to_string(),
+        Some((dir, _)) => dir.to_string(),
+    }
+}
+
 /// The project root of `cwd`: the nearest ancestor holding `.git` (a directory
 /// or a worktree file), else `cwd` itself. This reads the file system.
 ///

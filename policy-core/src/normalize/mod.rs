@@ -18,13 +18,14 @@
 //! ```
 
 mod files;
+mod mcp;
 pub(crate) mod web;
 
 pub(crate) use web::host_port;
 
 use serde_json::Value;
 
-use crate::action::{Action, McpCall, Opaque, OpaqueReason, Origin, ToolUse};
+use crate::action::{Action, Opaque, OpaqueReason, Origin, ToolUse};
 use crate::call::ToolCall;
 use crate::options::ShellOptions;
 use crate::shell::normalize_command;
@@ -56,11 +57,7 @@ pub fn normalize(call: &ToolCall, opts: &ShellOptions) -> Vec<Action> {
         }
         "WebFetch" | "WebSearch" => web::normalize(&call.tool, input),
         tool => match tool.strip_prefix("mcp__").and_then(|r| r.split_once("__")) {
-            Some((server, name)) => vec![Action::Mcp(McpCall {
-                server: server.to_string(),
-                tool: name.to_string(),
-                args: input.clone(),
-            })],
+            Some((server, name)) => mcp::normalize(server, name, input, opts),
             None => vec![Action::Tool(ToolUse {
                 tool: tool.to_string(),
             })],

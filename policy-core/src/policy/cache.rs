@@ -55,7 +55,7 @@ use crate::policy::{CompiledRule, Policy, PolicyError};
 /// whenever the stored representation (the policy's serde types, the
 /// prefilter's pattern derivation) changes meaning; files of another version
 /// are ignored.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// The first bytes of every cache file.
 const MAGIC: &[u8; 8] = b"APOLCACH";

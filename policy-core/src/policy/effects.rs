@@ -38,16 +38,35 @@ pub fn effects_of(exec: &crate::action::Exec) -> Vec<Action> {
         return Vec::new();
     }
     let parsed = programs::parse(program, &exec.args);
+    let effects = programs::effects(program, &parsed);
+    // A relative symlink target is relative to the link's directory, not to
+    // the cwd (`ln -s ../target/x bin/x` points at <cwd>/target/x).
+    let symlink_base = (program == "ln" && parsed.has(&["-s", "--symbolic"]))
+        .then(|| {
+            let link = effects.iter().find(|e| e.role == Role::Write)?;
+            let text = link.target.as_literal()?;
+            let abs = crate::paths::absolutize(&text, exec.origin.cwd.as_deref())?;
+            if text.ends_with('/') {
+                Some(abs)
+            } else {
+                Some(crate::paths::parent(&abs))
+            }
+        })
+        .flatten();
     let mut out = Vec::new();
-    for e in programs::effects(program, &parsed) {
+    for e in effects {
         let origin = exec.origin.clone();
         let via = format!("{program}: {}", e.via);
         match e.role {
             Role::Read | Role::Write | Role::Delete => {
+                let base = match (&symlink_base, e.role) {
+                    (Some(b), Role::Read) => Some(b.as_str()),
+                    _ => origin.cwd.as_deref(),
+                };
                 let resolved = e
                     .target
                     .as_literal()
-                    .and_then(|p| crate::paths::absolutize(&p, origin.cwd.as_deref()));
+                    .and_then(|p| crate::paths::absolutize(&p, base));
                 let access = FileAccess {
                     path: e.target,
                     resolved,
@@ -141,8 +160,36 @@ pub fn with_effects_and_parents(actions: Vec<Action>) -> (Vec<Action>, Vec<Optio
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::host_of;
+
+    #[test]
+    fn symlink_targets_resolve_against_the_link_directory() {
+        let opts = crate::ShellOptions::for_home("/home/dev", "/home/dev/project");
+        let reads = |cmd: &str| -> Vec<String> {
+            crate::normalize_command(cmd, &opts)
+                .iter()
+                .filter_map(|a| match a {
+                    crate::Action::Exec(e) => Some(super::effects_of(e)),
+                    _ => None,
+                })
+                .flatten()
+                .filter_map(|a| match a {
+                    crate::Action::FileRead(f) => f.resolved,
+                    _ => None,
+                })
+                .collect()
+        };
+        assert_eq!(
+            reads("ln -s ../target/x bin/x"),
+            ["/home/dev/project/target/x"]
+        );
+        assert_eq!(reads("ln -s ../x bin/"), ["/home/dev/project/x"]);
+        assert_eq!(reads("ln -s ~/.ssh/id_rsa k"), ["/home/dev/.ssh/id_rsa"]);
+        // A hard link's target is relative to the cwd.
+        assert_eq!(reads("ln ../x bin/x"), ["/home/dev/x"]);
+    }
 
     #[test]
     fn hosts() {

@@ -20,6 +20,44 @@ pub const BUILTINS: &[(&str, &str)] = &[
         "self-protection",
         include_str!("../../../rules/self-protection.yaml"),
     ),
+    (
+        "packs/filesystem",
+        include_str!("../../../rules/packs/filesystem.yaml"),
+    ),
+    (
+        "packs/system",
+        include_str!("../../../rules/packs/system.yaml"),
+    ),
+    (
+        "packs/privilege",
+        include_str!("../../../rules/packs/privilege.yaml"),
+    ),
+    ("packs/git", include_str!("../../../rules/packs/git.yaml")),
+    (
+        "packs/persistence",
+        include_str!("../../../rules/packs/persistence.yaml"),
+    ),
+    ("packs/rce", include_str!("../../../rules/packs/rce.yaml")),
+    (
+        "packs/exfiltration",
+        include_str!("../../../rules/packs/exfiltration.yaml"),
+    ),
+    (
+        "packs/web-mcp",
+        include_str!("../../../rules/packs/web-mcp.yaml"),
+    ),
+    (
+        "packs/credentials",
+        include_str!("../../../rules/packs/credentials.yaml"),
+    ),
+    (
+        "packs/infra",
+        include_str!("../../../rules/packs/infra.yaml"),
+    ),
+    (
+        "packs/secrets",
+        include_str!("../../../rules/packs/secrets.yaml"),
+    ),
 ];
 
 /// A 64-bit FNV-1a fingerprint of `text`, computable at compile time.

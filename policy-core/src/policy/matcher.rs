@@ -101,6 +101,8 @@ pub(crate) struct Matcher {
     pub(super) path: Option<Vec<String>>,
     pub(super) outside_roots: Option<bool>,
     pub(super) path_unknown: Option<bool>,
+    pub(super) recursive: Option<bool>,
+    pub(super) via: Option<Vec<String>>,
     pub(super) host: Option<Vec<String>>,
     pub(super) code: Option<LazyRegex>,
     pub(super) code_unknown: Option<bool>,
@@ -112,6 +114,7 @@ pub(crate) struct Matcher {
     /// Claude-notation command patterns, with their compiled regexes.
     pub(super) command: Option<Vec<(String, LazyRegex)>>,
     pub(super) raw: Option<LazyRegex>,
+    pub(super) secret: Option<bool>,
     pub(super) any: Option<Vec<Matcher>>,
     pub(super) all: Option<Vec<Matcher>>,
     pub(super) not: Option<Box<Matcher>>,
@@ -299,6 +302,8 @@ impl Matcher {
             path: m.path.clone(),
             outside_roots: m.outside_roots,
             path_unknown: m.path_unknown,
+            recursive: m.recursive,
+            via: m.via.clone(),
             host: m
                 .host
                 .as_ref()
@@ -329,6 +334,7 @@ impl Matcher {
                 .as_ref()
                 .map(|r| LazyRegex::new(rule, "raw", r.clone(), eager))
                 .transpose()?,
+            secret: m.secret,
             any: compile_list(&m.any)?,
             all: compile_list(&m.all)?,
             not: m
@@ -378,6 +384,11 @@ impl Matcher {
                 .and_then(|v| v.as_str())
                 .unwrap_or("");
             if !re.is_match(raw) {
+                return false;
+            }
+        }
+        if let Some(want) = self.secret {
+            if crate::secrets::scan_json(&call.input).is_empty() == want {
                 return false;
             }
         }
@@ -514,13 +525,26 @@ impl Matcher {
     }
 
     fn file_fields(&self, action: &Action, env: &Env, roots: &[String]) -> bool {
-        if self.path.is_none() && self.outside_roots.is_none() && self.path_unknown.is_none() {
+        if self.path.is_none()
+            && self.outside_roots.is_none()
+            && self.path_unknown.is_none()
+            && self.recursive.is_none()
+            && self.via.is_none()
+        {
             return true;
         }
         let f = match action {
             Action::FileRead(f) | Action::FileWrite(f) | Action::FileDelete(f) => f,
             _ => return false,
         };
+        if self.recursive.is_some_and(|r| r != f.recursive) {
+            return false;
+        }
+        if let Some(v) = &self.via {
+            if !v.iter().any(|p| f.via.starts_with(p.as_str())) {
+                return false;
+            }
+        }
         if let Some(u) = self.path_unknown {
             if f.resolved.is_none() != u {
                 return false;

@@ -280,6 +280,14 @@ pub struct Match {
     /// conditions match unknown paths too.
     #[serde(default)]
     pub path_unknown: Option<bool>,
+    /// The file action is (true) / is not (false) recursive (a directory tree:
+    /// `rm -r`, `chmod -R`, `find -delete`, a Glob/Grep root).
+    #[serde(default)]
+    pub recursive: Option<bool>,
+    /// How the file action was found starts with one of these (`redirect`,
+    /// `tool:Write`, `find`, `rm`, ... — the `via` shown by `eval --format json`).
+    #[serde(default)]
+    pub via: Option<Vec<String>>,
     /// The network action's host is one of these (`*.example.com`, `169.254.169.254`).
     #[serde(default)]
     pub host: Option<Vec<String>>,
@@ -313,6 +321,13 @@ pub struct Match {
     /// Last resort: a regex over the raw command text.
     #[serde(default)]
     pub raw: Option<String>,
+    /// The call's input (every string of the tool input: a command, a URL, a
+    /// query, file content, MCP arguments) holds (true) / holds no (false)
+    /// secret: AWS, GitHub, GitLab, Slack, Stripe, OpenAI, Anthropic and Google
+    /// keys, private keys, JWTs, credentials in URLs, high-entropy values of
+    /// secret-named variables (see `policy_core::secrets`).
+    #[serde(default)]
+    pub secret: Option<bool>,
     /// Any of these sub-matches.
     #[serde(default)]
     pub any: Option<Vec<Match>>,

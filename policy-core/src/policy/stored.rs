@@ -55,6 +55,8 @@ pub(crate) struct SMatch {
     path: Option<Vec<String>>,
     outside_roots: Option<bool>,
     path_unknown: Option<bool>,
+    recursive: Option<bool>,
+    via: Option<Vec<String>>,
     host: Option<Vec<String>>,
     code: Option<String>,
     code_unknown: Option<bool>,
@@ -65,6 +67,7 @@ pub(crate) struct SMatch {
     subagent: Option<bool>,
     command: Option<SOneOrMany>,
     raw: Option<String>,
+    secret: Option<bool>,
     any: Option<Vec<SMatch>>,
     all: Option<Vec<SMatch>>,
     not: Option<Box<SMatch>>,
@@ -126,17 +129,6 @@ fn unpat(p: SPattern) -> Pattern {
     }
 }
 
-fn example(e: &Example) -> SExample {
-    match e {
-        Example::Command(c) => SExample::Command(c.clone()),
-        Example::Call(ExampleCall { tool, input, cwd }) => SExample::Call {
-            tool: tool.clone(),
-            input: input.to_string(),
-            cwd: cwd.clone(),
-        },
-    }
-}
-
 fn unexample(e: SExample) -> Option<Example> {
     Some(match e {
         SExample::Command(c) => Example::Command(c),
@@ -164,6 +156,8 @@ impl SMatch {
             path,
             outside_roots,
             path_unknown,
+            recursive,
+            via,
             host,
             code,
             code_unknown,
@@ -174,6 +168,7 @@ impl SMatch {
             subagent,
             command,
             raw,
+            secret,
             any,
             all,
             not,
@@ -198,6 +193,8 @@ impl SMatch {
             path: path.clone(),
             outside_roots: *outside_roots,
             path_unknown: *path_unknown,
+            recursive: *recursive,
+            via: via.clone(),
             host: host.clone(),
             code: code.clone(),
             code_unknown: *code_unknown,
@@ -208,6 +205,7 @@ impl SMatch {
             subagent: *subagent,
             command: o(command),
             raw: raw.clone(),
+            secret: *secret,
             any: ms(any),
             all: ms(all),
             not: not.as_ref().map(|n| Box::new(SMatch::from_match(n))),
@@ -229,6 +227,8 @@ impl SMatch {
             path,
             outside_roots,
             path_unknown,
+            recursive,
+            via,
             host,
             code,
             code_unknown,
@@ -239,6 +239,7 @@ impl SMatch {
             subagent,
             command,
             raw,
+            secret,
             any,
             all,
             not,
@@ -260,6 +261,8 @@ impl SMatch {
             path,
             outside_roots,
             path_unknown,
+            recursive,
+            via,
             host,
             code,
             code_unknown,
@@ -270,6 +273,7 @@ impl SMatch {
             subagent,
             command: command.map(unone),
             raw,
+            secret,
             any: ms(any),
             all: ms(all),
             not: not.map(|n| Box::new(n.into_match())),
@@ -278,7 +282,9 @@ impl SMatch {
 }
 
 impl SRule {
-    /// The stored form of `r`.
+    /// The stored form of `r`, without its examples: they are checked from
+    /// the sources (`policy-cli test`, `check`), never by evaluation, and
+    /// decoding thousands of them would be most of a cache hit.
     pub(crate) fn from_rule(r: &Rule) -> SRule {
         let Rule {
             id,
@@ -287,12 +293,8 @@ impl SRule {
             message,
             hint,
             matcher,
-            examples,
+            examples: _,
         } = r;
-        let Examples {
-            must_match,
-            no_match,
-        } = examples;
         SRule {
             id: id.clone(),
             decision: *decision,
@@ -300,8 +302,8 @@ impl SRule {
             message: message.clone(),
             hint: hint.clone(),
             matcher: SMatch::from_match(matcher),
-            must_match: must_match.iter().map(example).collect(),
-            no_match: no_match.iter().map(example).collect(),
+            must_match: Vec::new(),
+            no_match: Vec::new(),
         }
     }
 
