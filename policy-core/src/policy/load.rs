@@ -58,6 +58,10 @@ pub const BUILTINS: &[(&str, &str)] = &[
         "packs/secrets",
         include_str!("../../../rules/packs/secrets.yaml"),
     ),
+    (
+        "packs/supply-chain",
+        include_str!("../../../rules/packs/supply-chain.yaml"),
+    ),
 ];
 
 /// A 64-bit FNV-1a fingerprint of `text`, computable at compile time.

@@ -377,21 +377,6 @@ impl Matcher {
                 return false;
             }
         }
-        if let Some(re) = &self.raw {
-            let raw = call
-                .input
-                .get("command")
-                .and_then(|v| v.as_str())
-                .unwrap_or("");
-            if !re.is_match(raw) {
-                return false;
-            }
-        }
-        if let Some(want) = self.secret {
-            if crate::secrets::scan_json(&call.input).is_empty() == want {
-                return false;
-            }
-        }
         let origin = action.origin();
         if let Some(ctx) = &self.context {
             let Some(o) = origin else { return false };
@@ -415,6 +400,23 @@ impl Matcher {
             || !self.code_fields(action)
         {
             return false;
+        }
+        // The costly checks last: a raw regex compiled on first use, a secret
+        // scan of the whole input.
+        if let Some(re) = &self.raw {
+            let raw = call
+                .input
+                .get("command")
+                .and_then(|v| v.as_str())
+                .unwrap_or("");
+            if !re.is_match(raw) {
+                return false;
+            }
+        }
+        if let Some(want) = self.secret {
+            if crate::secrets::scan_json(&call.input).is_empty() == want {
+                return false;
+            }
         }
         if let Some(any) = &self.any {
             if !any
@@ -464,15 +466,6 @@ impl Matcher {
                 return false;
             }
         }
-        if let Some(cmds) = &self.command {
-            let line = std::iter::once(program.clone())
-                .chain(e.args.iter().map(Word::text))
-                .collect::<Vec<_>>()
-                .join(" ");
-            if !cmds.iter().any(|(_, re)| re.is_match(&line)) {
-                return false;
-            }
-        }
         let owned;
         let parsed = match parsed {
             Some(p) => p,
@@ -504,6 +497,23 @@ impl Matcher {
                 return false;
             }
         }
+        // Cheap structural checks above; patterns (regexes compiled on first
+        // use) below.
+        if let Some(d) = self.dynamic_arg {
+            let dynamic = e.trailing_dynamic || parsed.operands.iter().any(Word::is_dynamic);
+            if dynamic != d {
+                return false;
+            }
+        }
+        if let Some(cmds) = &self.command {
+            let line = std::iter::once(program.clone())
+                .chain(e.args.iter().map(Word::text))
+                .collect::<Vec<_>>()
+                .join(" ");
+            if !cmds.iter().any(|(_, re)| re.is_match(&line)) {
+                return false;
+            }
+        }
         let texts: Vec<String> = e.args.iter().map(Word::text).collect();
         if let Some(p) = &self.any_arg {
             if !texts.iter().any(|t| p.iter().any(|x| x.matches(t))) {
@@ -512,12 +522,6 @@ impl Matcher {
         }
         if let Some(p) = &self.no_arg {
             if texts.iter().any(|t| p.iter().any(|x| x.matches(t))) {
-                return false;
-            }
-        }
-        if let Some(d) = self.dynamic_arg {
-            let dynamic = e.trailing_dynamic || parsed.operands.iter().any(Word::is_dynamic);
-            if dynamic != d {
                 return false;
             }
         }

@@ -981,8 +981,15 @@ mod tests {
         let git = p
             .rules
             .iter()
-            .position(|r| r.rule.id == "git.force-push")
+            .position(|r| r.rule.id == "git.force-push-protected")
             .unwrap();
         assert!(!c.contains(&git), "{c:?}");
+        // Most of the ~250 rules are not even tried for `ls -la`.
+        assert!(
+            c.len() * 4 < p.rules.len(),
+            "{} of {} rules tried",
+            c.len(),
+            p.rules.len()
+        );
     }
 }

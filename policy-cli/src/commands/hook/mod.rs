@@ -266,6 +266,9 @@ fn decide(input: &HookInput, policy: Option<PathBuf>) -> Result<Answer, String> 
     let mut call = call.clone();
     call.cwd = Some(cwd);
     let verdict = engine.evaluate(&call);
+    // The process ends right after answering: freeing hundreds of compiled
+    // rules would only delay the answer.
+    std::mem::forget(engine);
     let reason = protocol::reason(&verdict);
     Ok(protocol::answer(
         input.agent,
