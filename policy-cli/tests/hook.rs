@@ -189,10 +189,10 @@ fn every_sample_is_answered_in_its_agents_format() {
         ("claude/pre-agent.json", "pass", None),
         ("claude/pre-webfetch.json", "pass", None),
         ("claude/pre-websearch.json", "pass", None),
-        ("claude/post-bash.json", "pass", None),
+        ("claude/post-bash.json", "block", None),
         ("claude/post-webfetch.json", "pass", None),
         ("claude/session-start.json", "pass", None),
-        ("claude/user-prompt-submit.json", "pass", None),
+        ("claude/user-prompt-submit.json", "block", None),
         ("codex/pre-bash.json", "pass", None),
         (
             "gemini/before-tool.json",
@@ -629,4 +629,30 @@ fn claude_project_dir_names_the_project_root() {
     c.env("CLAUDE_PROJECT_DIR", "/home/dev/project");
     let out = run(c, payload.to_string().as_bytes());
     assert_eq!(decision_of(&out), "pass", "{}", out.stdout);
+}
+
+#[test]
+fn secrets_in_prompts_and_outputs_are_flagged_by_kind_never_by_value() {
+    let out = run(hook(&[]), &sample("claude/user-prompt-submit.json"));
+    let v = out.json();
+    assert_eq!(v["decision"], "block");
+    let reason = v["reason"].as_str().unwrap();
+    assert!(reason.contains("github-token"), "{reason}");
+    assert!(
+        !reason.contains("ghp_"),
+        "the value must not be repeated: {reason}"
+    );
+    let out = run(hook(&[]), &sample("claude/post-bash.json"));
+    let reason = out.json()["reason"].as_str().unwrap().to_string();
+    assert!(reason.contains("aws-access-key-id"), "{reason}");
+    assert!(
+        !reason.contains("AKIA") && !reason.contains("hunter2"),
+        "{reason}"
+    );
+    // Clean prompts and outputs pass silently.
+    let clean = json!({"hook_event_name": "UserPromptSubmit", "prompt": "run the tests", "session_id": "s"});
+    assert_eq!(decision_of(&run_json(&[], &clean)), "pass");
+    let clean = json!({"hook_event_name": "PostToolUse", "tool_name": "Bash", "tool_input": {"command": "ls"},
+        "tool_response": {"stdout": "README.md\nsrc\n", "stderr": ""}});
+    assert_eq!(decision_of(&run_json(&[], &clean)), "pass");
 }

@@ -225,6 +225,42 @@ fn check_clock() -> Result<(), String> {
     }
 }
 
+const SECRET_IN_PROMPT: &str = "the prompt contains what looks like a secret";
+const SECRET_IN_OUTPUT: &str = "the tool's output contains what looks like a secret";
+
+/// The distinct kinds, joined for a message (never the values).
+fn kinds_of(kinds: impl Iterator<Item = &'static str>) -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = kinds.collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Deny (prompt) or flag (tool output) when secrets were found, else pass.
+fn secret_answer(input: &HookInput, kinds: &[&'static str], what: &str) -> Answer {
+    use policy_core::policy::Decision;
+    if kinds.is_empty() {
+        return protocol::answer(
+            input.agent,
+            &input.event,
+            &input.event_name,
+            Decision::Pass,
+            "",
+        );
+    }
+    let reason = format!(
+        "agent-policy: {what} ({}). Instead: do not repeat, store or send the value; refer to it by name (an environment variable or a secrets manager) and ask the user to rotate it if it was exposed.",
+        kinds.join(", ")
+    );
+    protocol::answer(
+        input.agent,
+        &input.event,
+        &input.event_name,
+        Decision::Deny,
+        &reason,
+    )
+}
+
 fn decide(input: &HookInput, policy: Option<PathBuf>) -> Result<Answer, String> {
     let silent = Answer {
         stdout: None,
@@ -233,9 +269,26 @@ fn decide(input: &HookInput, policy: Option<PathBuf>) -> Result<Answer, String> 
     };
     let call = match (&input.event, &input.call) {
         (Event::PreToolUse, Some(call)) => call,
-        // Post-tool state (taint, secrets in output), session start and prompt
-        // scanning arrive with the state and audit issues; nothing to refuse yet.
-        (Event::PostToolUse | Event::SessionStart | Event::UserPromptSubmit, _) => {
+        // A secret in the prompt is refused before the model sees it; a secret
+        // in a tool's output is flagged to the model. (Session state — taint,
+        // rate limits — and output redaction arrive with their issues.)
+        (Event::UserPromptSubmit, _) => {
+            let kinds = input
+                .prompt
+                .as_deref()
+                .map(|p| kinds_of(policy_core::secrets::scan(p).into_iter().map(|f| f.kind)))
+                .unwrap_or_default();
+            return Ok(secret_answer(input, &kinds, SECRET_IN_PROMPT));
+        }
+        (Event::PostToolUse, call) => {
+            let kinds = call
+                .as_ref()
+                .and_then(|c| c.response.as_ref())
+                .map(|r| kinds_of(policy_core::secrets::scan_json(r).into_iter()))
+                .unwrap_or_default();
+            return Ok(secret_answer(input, &kinds, SECRET_IN_OUTPUT));
+        }
+        (Event::SessionStart, _) => {
             return Ok(protocol::answer(
                 input.agent,
                 &input.event,
