@@ -62,7 +62,10 @@ fn extends_files_and_cycles() {
     std::fs::write(&b, "version: 1\ndefault: ask\n").unwrap();
     let p = Policy::from_file(&a).unwrap();
     assert_eq!(p.default, Decision::Ask);
-    assert!(p.rules.iter().any(|r| r.rule.id == "git.force-push"));
+    assert!(p
+        .rules
+        .iter()
+        .any(|r| r.rule.id == "git.force-push-protected"));
     assert_eq!(decide(&p, "npm publish"), Decision::Deny);
     assert_eq!(decide(&p, "ls"), Decision::Ask);
 
@@ -85,9 +88,9 @@ fn extends_files_and_cycles() {
     ));
 
     let dup = dir.path().join("dup.yaml");
-    std::fs::write(&dup, "version: 1\nextends: [builtin:default]\nrules:\n  - {id: git.force-push, decision: allow, message: m, match: {program: git}}\n").unwrap();
+    std::fs::write(&dup, "version: 1\nextends: [builtin:default]\nrules:\n  - {id: git.force-push-protected, decision: allow, message: m, match: {program: git}}\n").unwrap();
     let e = Policy::from_file(&dup).unwrap_err().to_string();
-    assert!(e.contains("already defined in builtin:default"), "{e}");
+    assert!(e.contains("already defined in builtin:packs/git"), "{e}");
 }
 
 #[test]
@@ -122,7 +125,10 @@ fn protected_paths_and_roots() {
         p.evaluate(&call, &o, &env).decision
     };
     assert_eq!(read("/home/dev/.aws/credentials"), Decision::Deny);
-    assert_eq!(read("/home/dev/project/.env"), Decision::Deny);
+    // The project's own .env asks (packs/credentials: a developer may well
+    // need it; a human confirms); cloud credentials and keys are denied.
+    assert_eq!(read("/home/dev/project/.env"), Decision::Ask);
+    assert_eq!(read("/home/dev/.ssh/id_ed25519"), Decision::Deny);
     assert_eq!(read("/home/dev/project/.env.example"), Decision::Pass);
     assert_eq!(read("/home/dev/project/src/main.rs"), Decision::Pass);
     assert_eq!(

@@ -268,3 +268,43 @@ fn from_env_prefers_the_explicit_directory() {
         }
     }
 }
+
+#[test]
+fn old_entries_are_pruned() {
+    use policy_core::policy::cache::MAX_CACHE_ENTRIES;
+    let tmp = tempfile::tempdir().unwrap();
+    let config = CacheConfig::in_dir(tmp.path());
+    // Every distinct policy text is its own entry.
+    for i in 0..MAX_CACHE_ENTRIES + 10 {
+        let text = format!("version: 1\nrules:\n  - {{id: r{i}, decision: ask, message: m, match: {{program: p{i}}}}}\n");
+        let (_, r) = load(
+            Source::Text {
+                name: format!("<{i}>"),
+                text,
+                base: PathBuf::from("."),
+            },
+            &config,
+        )
+        .unwrap();
+        assert!(r.written);
+    }
+    let entries = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "policy"))
+        .count();
+    assert!(entries <= MAX_CACHE_ENTRIES, "{entries} entries");
+    // The newest entry survives and is a hit.
+    let last = MAX_CACHE_ENTRIES + 9;
+    let text = format!("version: 1\nrules:\n  - {{id: r{last}, decision: ask, message: m, match: {{program: p{last}}}}}\n");
+    let (_, r) = load(
+        Source::Text {
+            name: format!("<{last}>"),
+            text,
+            base: PathBuf::from("."),
+        },
+        &config,
+    )
+    .unwrap();
+    assert_eq!(r.status, CacheStatus::Hit);
+}

@@ -676,6 +676,37 @@ fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> bool {
         .is_ok();
     if !ok {
         let _ = std::fs::remove_file(&tmp);
+    } else {
+        prune(dir, path);
     }
     ok
+}
+
+/// Most compiled policies kept in a cache directory: every edit of a policy
+/// file makes a new entry, so older ones are removed (oldest first) after a
+/// write. Concurrent hooks may race on the same files; a removed entry is
+/// simply rebuilt.
+pub const MAX_CACHE_ENTRIES: usize = 64;
+
+fn prune(dir: &Path, keep: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "policy") && p != keep)
+        .filter_map(|p| {
+            let m = std::fs::metadata(&p).and_then(|m| m.modified()).ok()?;
+            Some((m, p))
+        })
+        .collect();
+    if files.len() < MAX_CACHE_ENTRIES {
+        return;
+    }
+    files.sort();
+    let excess = files.len() + 1 - MAX_CACHE_ENTRIES;
+    for (_, p) in files.into_iter().take(excess) {
+        let _ = std::fs::remove_file(p);
+    }
 }

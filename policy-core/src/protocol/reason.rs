@@ -28,7 +28,7 @@ fn clip(s: &str) -> String {
 /// let v = engine.evaluate(&ToolCall::bash("git push --force origin main"));
 /// assert_eq!(v.decision, Decision::Deny);
 /// let r = protocol::reason(&v);
-/// assert!(r.contains("[git.force-push]"), "{r}");
+/// assert!(r.contains("[git.force-push-protected]"), "{r}");
 /// assert!(r.contains("Instead:"), "{r}");
 /// ```
 pub fn reason(verdict: &Verdict) -> String {
