@@ -146,6 +146,12 @@ pub struct Env {
     home: Option<String>,
     project: String,
     globs: RefCell<HashMap<String, Option<GlobMatcher>>>,
+    /// Whether the call being evaluated holds a secret (scanned once per call,
+    /// not once per action and rule; reset by [`Env::start_call`]).
+    secret: RefCell<Option<bool>>,
+    /// Results of `raw` regexes over the call's command, by regex, for the
+    /// call being evaluated (the same text for every action).
+    raw: RefCell<HashMap<usize, bool>>,
 }
 
 impl Env {
@@ -155,7 +161,36 @@ impl Env {
             home: opts.home().map(str::to_string),
             project: crate::paths::normalize_lexically(project),
             globs: RefCell::new(HashMap::new()),
+            secret: RefCell::new(None),
+            raw: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// Forgets what was computed about the previous call (the secret scan).
+    pub fn start_call(&self) {
+        *self.secret.borrow_mut() = None;
+        self.raw.borrow_mut().clear();
+    }
+
+    /// `f()` for the regex identified by `key`, computed once per call.
+    pub(crate) fn raw_once(&self, key: usize, f: impl FnOnce() -> bool) -> bool {
+        if let Some(v) = self.raw.borrow().get(&key) {
+            return *v;
+        }
+        let v = f();
+        self.raw.borrow_mut().insert(key, v);
+        v
+    }
+
+    /// Whether `call`'s input holds a secret ([`crate::secrets::scan_json`]),
+    /// computed once per call.
+    pub(crate) fn call_has_secret(&self, call: &ToolCall) -> bool {
+        if let Some(v) = *self.secret.borrow() {
+            return v;
+        }
+        let v = !crate::secrets::scan_json(&call.input).is_empty();
+        *self.secret.borrow_mut() = Some(v);
+        v
     }
 
     /// Expands `~`, `{home}`, `{project}` at the start of a pattern.
@@ -358,6 +393,7 @@ impl Policy {
         actions: &[Action],
         env: &Env,
     ) -> bool {
+        env.start_call();
         let Some(r) = self.rules.get(index) else {
             return false;
         };
@@ -380,6 +416,7 @@ impl Policy {
     /// (`rm -rf x` deletes `x`, `curl -d @f URL` reads `f` and sends to `URL`; see
     /// [`effects::with_effects`]).
     pub fn evaluate_actions(&self, call: &ToolCall, actions: Vec<Action>, env: &Env) -> Verdict {
+        env.start_call();
         let (actions, parents) = effects::with_effects_and_parents(actions);
         // Call-level tokens (tool name, raw text) for candidate selection.
         let scan = self.prefilter.scan_call(call);
