@@ -28,7 +28,7 @@ pub struct CommonArgs {
     /// Agents (repeat, or separate with commas).
     #[arg(
         long = "agent",
-        value_enum,
+        value_parser = targets::parse_agent,
         value_delimiter = ',',
         default_value = "claude"
     )]

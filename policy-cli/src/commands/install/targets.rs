@@ -7,36 +7,21 @@ use clap::ValueEnum;
 
 use super::json::{EventSpec, JsonSpec, Style, J};
 
-/// An agent we install the hook for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Agent {
-    /// Claude Code (`settings.json` hooks).
-    Claude,
-    /// OpenAI Codex CLI (`hooks.json`, Claude's shape).
-    Codex,
-    /// Gemini CLI (`settings.json` hooks, `BeforeTool`/`AfterTool`).
-    Gemini,
-    /// Cursor (`hooks.json`, `version: 1`).
-    Cursor,
-    /// GitHub Copilot CLI (a hooks file of our own).
-    #[value(alias = "copilot-cli")]
-    Copilot,
-    /// Cline (an executable `PreToolUse` script).
-    Cline,
-}
+/// The agents (shared with the hook's protocol layer, so that the names
+/// `install --agent` takes are the ones `hook --agent` takes).
+pub use policy_core::protocol::Agent;
 
-impl Agent {
-    /// The name `policy-cli hook --agent NAME` takes.
-    pub fn name(self) -> &'static str {
-        match self {
-            Agent::Claude => "claude",
-            Agent::Codex => "codex",
-            Agent::Gemini => "gemini",
-            Agent::Cursor => "cursor",
-            Agent::Copilot => "copilot",
-            Agent::Cline => "cline",
-        }
-    }
+/// Parses `--agent NAME` (`copilot-cli` is accepted for `copilot`).
+pub fn parse_agent(name: &str) -> Result<Agent, String> {
+    let name = if name == "copilot-cli" {
+        "copilot"
+    } else {
+        name
+    };
+    Agent::from_name(name).ok_or_else(|| {
+        let known: Vec<&str> = Agent::ALL.iter().map(|a| a.name()).collect();
+        format!("unknown agent `{name}` (one of {})", known.join(", "))
+    })
 }
 
 /// Which of an agent's config files.
