@@ -51,6 +51,7 @@ pub mod protocol;
 pub mod render;
 pub mod secrets;
 pub mod shell;
+pub mod state;
 
 pub use action::{
     Action, Assignment, CodeExec, CodeSource, Context, Dynamic, Exec, FileAccess, Input, McpCall,

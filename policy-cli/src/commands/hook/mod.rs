@@ -209,20 +209,15 @@ fn installation_paths() -> Vec<String> {
     if let Ok(exe) = std::env::current_exe() {
         paths.push(exe.to_string_lossy().into_owned());
     }
-    paths.extend(var("AGENT_POLICY_STATE_DIR").or_else(|| under("XDG_STATE_HOME", ".local/state")));
+    paths.extend(policy_core::state::default_state_dir().map(|d| d.to_string_lossy().into_owned()));
     paths.extend(var("AGENT_POLICY_CACHE_DIR").or_else(|| under("XDG_CACHE_HOME", ".cache")));
     paths
 }
 
 /// `AGENT_POLICY_CLOCK` (unix seconds), validated here so that a bad value
 /// blocks instead of silently using the wall clock; state and audit read it.
-fn check_clock() -> Result<(), String> {
-    match std::env::var("AGENT_POLICY_CLOCK") {
-        Ok(v) if !v.is_empty() && v.parse::<u64>().is_err() => Err(format!(
-            "AGENT_POLICY_CLOCK=`{v}` is not a number of unix seconds"
-        )),
-        _ => Ok(()),
-    }
+fn check_clock() -> Result<policy_core::state::Clock, String> {
+    policy_core::state::Clock::from_env().map_err(|e| e.to_string())
 }
 
 const SECRET_IN_PROMPT: &str = "the prompt contains what looks like a secret";
