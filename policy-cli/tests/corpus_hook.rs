@@ -23,6 +23,12 @@ const MIN_DETECTION: f64 = 0.99;
 /// Maximum share of non-contentious `allow` cases not allowed silently.
 const MAX_FALSE_POSITIVES: f64 = 0.01;
 
+/// A fresh state directory for this test run.
+fn state_dir() -> &'static Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().unwrap()).path()
+}
+
 fn decide(payload: &Value) -> String {
     let mut child = Command::new(env!("CARGO_BIN_EXE_policy-cli"))
         .args(["hook", "--agent", "claude", "--deadline-ms", "10000"])
@@ -37,6 +43,7 @@ fn decide(payload: &Value) -> String {
             "AGENT_POLICY_CACHE_DIR",
             std::env::temp_dir().join("agent-policy-test-cache"),
         )
+        .env("AGENT_POLICY_STATE_DIR", state_dir())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -89,7 +96,9 @@ fn default_policy_on_the_shared_corpus() {
                         .map(|c| {
                             decide(&json!({
                                 "hook_event_name": "PreToolUse",
-                                "session_id": "corpus",
+                                // One session per case: the cases are independent
+                                // (no rate limit across them, no taint).
+                                "session_id": c["id"],
                                 "tool_name": c["tool_name"],
                                 "tool_input": c["tool_input"],
                                 "cwd": c["cwd"],

@@ -35,9 +35,49 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/protocols")
 }
 
+/// A fresh session-state directory for one hook process (each test's calls
+/// are independent: no rate-limit counts or taint carried between them).
+fn fresh_state_dir() -> PathBuf {
+    static ROOT: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let root = ROOT.get_or_init(|| tempfile::tempdir().unwrap());
+    root.path().join(
+        N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            .to_string(),
+    )
+}
+
+/// Fills the compiled-policy cache once, with a generous deadline: a debug
+/// build compiling the default packs cold takes about as long as the hook's
+/// default deadline, and the tests below are about answers, not cold starts.
+fn warm_cache() {
+    static WARM: std::sync::Once = std::sync::Once::new();
+    WARM.call_once(|| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_policy-cli"));
+        c.args(["hook", "--agent", "claude", "--deadline-ms", "60000"])
+            .env("HOME", "/home/dev")
+            .env("AGENT_POLICY_STATE_DIR", fresh_state_dir())
+            .env_remove("AGENT_POLICY_FILE")
+            .env_remove("CLAUDE_PROJECT_DIR")
+            .env(
+                "AGENT_POLICY_CACHE_DIR",
+                std::env::temp_dir().join("agent-policy-test-cache"),
+            )
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let mut child = c.spawn().unwrap();
+        let _ = child.stdin.take().unwrap().write_all(
+            br#"{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"ls"},"cwd":"/tmp"}"#,
+        );
+        let _ = child.wait();
+    });
+}
+
 /// A hook command with a clean environment: HOME=/home/dev (no user policy
-/// there), no AGENT_POLICY_* variables.
+/// there), no AGENT_POLICY_* variables but a fresh state directory.
 fn hook(args: &[&str]) -> Command {
+    warm_cache();
     let mut c = Command::new(env!("CARGO_BIN_EXE_policy-cli"));
     c.arg("hook")
         .args(args)
@@ -47,9 +87,12 @@ fn hook(args: &[&str]) -> Command {
         .env_remove("XDG_STATE_HOME")
         .env_remove("XDG_CACHE_HOME")
         .env_remove("AGENT_POLICY_FILE")
-        .env_remove("AGENT_POLICY_STATE_DIR")
+        .env("AGENT_POLICY_STATE_DIR", fresh_state_dir())
         .env_remove("AGENT_POLICY_CLOCK")
-        .env_remove("AGENT_POLICY_DEADLINE_MS")
+        // Answers, not speed, are under test here: a debug build on a loaded
+        // 2-core CI machine can take longer than the 1.5 s default. Tests of
+        // the deadline pass `--deadline-ms`, which overrides this.
+        .env("AGENT_POLICY_DEADLINE_MS", "10000")
         .env_remove("AGENT_POLICY_TEST_CRASH")
         .env_remove("CLAUDE_PROJECT_DIR")
         .env(

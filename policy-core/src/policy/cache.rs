@@ -55,7 +55,7 @@ use crate::policy::{CompiledRule, Policy, PolicyError};
 /// whenever the stored representation (the policy's serde types, the
 /// prefilter's pattern derivation) changes meaning; files of another version
 /// are ignored.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// The first bytes of every cache file.
 const MAGIC: &[u8; 8] = b"APOLCACH";
@@ -240,6 +240,7 @@ pub fn load(source: Source, config: &CacheConfig) -> Result<(Policy, CacheReport
     let path = dir.join(format!("{}.policy", hex(&index)));
     let status = match read_entry(&path, &index, &top) {
         Ok(p) => {
+            keep_fresh(&path);
             return Ok((
                 p,
                 CacheReport {
@@ -247,7 +248,7 @@ pub fn load(source: Source, config: &CacheConfig) -> Result<(Policy, CacheReport
                     written: false,
                     path: Some(path),
                 },
-            ))
+            ));
         }
         Err(s) => s,
     };
@@ -426,6 +427,8 @@ struct Stored {
     allow_hosts: Vec<String>,
     other_hosts: Decision,
     rules: Vec<StoredRule>,
+    rate_limits: Vec<crate::state::RateLimit>,
+    taint: crate::state::TaintConfig,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -454,6 +457,8 @@ fn encode(
         protected_decision: policy.protected_decision,
         allow_hosts: policy.allow_hosts.clone(),
         other_hosts: policy.other_hosts,
+        rate_limits: policy.rate_limits.clone(),
+        taint: policy.taint.clone(),
         rules: policy
             .rules
             .iter()
@@ -648,6 +653,8 @@ fn decode(stored: Stored, dfas: Vec<StoredDfa>) -> Option<Policy> {
         allow_hosts: stored.allow_hosts,
         other_hosts: stored.other_hosts,
         rules,
+        rate_limits: stored.rate_limits,
+        taint: stored.taint,
         prefilter,
     })
 }
@@ -687,6 +694,24 @@ fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> bool {
 /// write. Concurrent hooks may race on the same files; a removed entry is
 /// simply rebuilt.
 pub const MAX_CACHE_ENTRIES: usize = 64;
+
+/// Entries used more recently than this are not touched again on a hit.
+const TOUCH_AFTER: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Marks a used entry as recent, so that pruning (oldest modification time
+/// first) evicts entries nobody uses, not the one every hook process loads.
+/// At most one timestamp write per entry every [`TOUCH_AFTER`].
+fn keep_fresh(path: &Path) {
+    let now = std::time::SystemTime::now();
+    let stale = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .is_ok_and(|t| now.duration_since(t).unwrap_or_default() > TOUCH_AFTER);
+    if stale {
+        if let Ok(f) = std::fs::OpenOptions::new().append(true).open(path) {
+            let _ = f.set_modified(now);
+        }
+    }
+}
 
 fn prune(dir: &Path, keep: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {

@@ -204,8 +204,10 @@ impl Discovery {
             return Ok(None);
         }
         let name = "self-protection (installation paths)";
-        // JSON is YAML: the generated text goes through the cached loader like
-        // any policy file, so its matchers are not rebuilt on every call.
+        // JSON is YAML. Built in memory, not cached: one rule with literal
+        // path globs compiles in microseconds, and a cache entry per set of
+        // installation paths (state directories differ between users, tests
+        // and CI jobs) would only push the big cached policies out.
         let text = json!({
             "version": 1,
             "rules": [{
@@ -222,11 +224,11 @@ impl Discovery {
             }]
         })
         .to_string();
-        self.load(Source::Text {
+        Policy::from_loaded(super::load::load_all(Source::Text {
             name: name.into(),
             text,
             base: PathBuf::from("/"),
-        })
+        })?)
         .map(Some)
     }
 }

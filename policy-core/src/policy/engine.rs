@@ -78,6 +78,24 @@ impl Engine {
         &self.layers
     }
 
+    /// The rate limits and taint settings of every layer, combined by
+    /// strictness: every layer's limits apply; taint is tracked when any
+    /// layer tracks it (see [`crate::state::TaintConfig::combine`]).
+    pub fn state_policy(&self) -> crate::state::StatePolicy {
+        let mut out = crate::state::StatePolicy::default();
+        for layer in &self.layers {
+            for l in &layer.policy.rate_limits {
+                let mut l = l.clone();
+                if out.rate_limits.iter().any(|x| x.id == l.id) {
+                    l.id = format!("{}.{}", layer.name, l.id);
+                }
+                out.rate_limits.push(l);
+            }
+            out.taint.combine(&layer.policy.taint);
+        }
+        out
+    }
+
     /// Evaluates a call against every layer.
     pub fn evaluate(&self, call: &ToolCall) -> Verdict {
         let cwd = call.cwd.clone().or_else(|| self.opts.cwd.clone());

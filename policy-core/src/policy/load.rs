@@ -62,6 +62,10 @@ pub const BUILTINS: &[(&str, &str)] = &[
         "packs/supply-chain",
         include_str!("../../../rules/packs/supply-chain.yaml"),
     ),
+    (
+        "packs/classes",
+        include_str!("../../../rules/packs/classes.yaml"),
+    ),
 ];
 
 /// A 64-bit FNV-1a fingerprint of `text`, computable at compile time.

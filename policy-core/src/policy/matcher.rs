@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use globset::{GlobBuilder, GlobMatcher};
 use regex::Regex;
 
-use crate::action::{Action, Context, Word};
+use crate::action::{Action, Context, NetDirection, Word};
 use crate::call::ToolCall;
 use crate::policy::error::PolicyError;
 use crate::policy::schema::{Match, Pattern};
@@ -102,6 +102,7 @@ pub(crate) struct Matcher {
     pub(super) outside_roots: Option<bool>,
     pub(super) path_unknown: Option<bool>,
     pub(super) recursive: Option<bool>,
+    pub(super) direction: Option<Vec<NetDirection>>,
     pub(super) via: Option<Vec<String>>,
     pub(super) host: Option<Vec<String>>,
     pub(super) code: Option<LazyRegex>,
@@ -303,6 +304,27 @@ impl Matcher {
             outside_roots: m.outside_roots,
             path_unknown: m.path_unknown,
             recursive: m.recursive,
+            direction: m
+                .direction
+                .as_ref()
+                .map(|d| {
+                    d.items()
+                        .into_iter()
+                        .map(|x| match x {
+                            "fetch" => Ok(NetDirection::Fetch),
+                            "send" => Ok(NetDirection::Send),
+                            "connect" => Ok(NetDirection::Connect),
+                            "search" => Ok(NetDirection::Search),
+                            other => Err(PolicyError::rule(
+                                rule,
+                                format!(
+                                    "`direction`: unknown direction `{other}` (expected one of fetch, send, connect, search)"
+                                ),
+                            )),
+                        })
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .transpose()?,
             via: m.via.clone(),
             host: m
                 .host
@@ -530,16 +552,22 @@ impl Matcher {
     }
 
     fn file_fields(&self, action: &Action, env: &Env, roots: &[String]) -> bool {
-        if self.path.is_none()
-            && self.outside_roots.is_none()
-            && self.path_unknown.is_none()
-            && self.recursive.is_none()
-            && self.via.is_none()
-        {
+        let file_keys = self.path.is_some()
+            || self.outside_roots.is_some()
+            || self.path_unknown.is_some()
+            || self.recursive.is_some();
+        if !file_keys && self.via.is_none() {
             return true;
         }
         let f = match action {
             Action::FileRead(f) | Action::FileWrite(f) | Action::FileDelete(f) => f,
+            // `via` alone also applies to network actions.
+            Action::Net(n) if !file_keys => {
+                return self
+                    .via
+                    .as_ref()
+                    .is_some_and(|v| v.iter().any(|p| n.via.starts_with(p.as_str())));
+            }
             _ => return false,
         };
         if self.recursive.is_some_and(|r| r != f.recursive) {
@@ -573,6 +601,12 @@ impl Matcher {
     }
 
     fn net_fields(&self, action: &Action) -> bool {
+        if let Some(dirs) = &self.direction {
+            let Action::Net(n) = action else { return false };
+            if !dirs.contains(&n.direction) {
+                return false;
+            }
+        }
         let Some(hosts) = &self.host else { return true };
         let Action::Net(n) = action else { return false };
         let Some(h) = &n.host else { return true };

@@ -50,6 +50,7 @@ use crate::action::Action;
 use crate::call::ToolCall;
 use crate::normalize::normalize;
 use crate::options::ShellOptions;
+pub(crate) use matcher::host_matches;
 use matcher::Matcher;
 
 /// A rule ready to evaluate.
@@ -93,6 +94,10 @@ pub struct Policy {
     pub other_hosts: Decision,
     /// The rules in definition order.
     pub rules: Vec<CompiledRule>,
+    /// Rate limits (applied with session state, see [`crate::state`]).
+    pub rate_limits: Vec<crate::state::RateLimit>,
+    /// Taint settings (applied with session state).
+    pub taint: crate::state::TaintConfig,
     /// Candidate selection (DFAs over argv tokens, see `prefilter`).
     prefilter: Arc<prefilter::Prefilter>,
 }
@@ -113,6 +118,9 @@ pub struct Hit {
     /// when the engine has several.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub layer: Option<String>,
+    /// The rule's tags (what taint escalation and tag rate limits look at).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
     /// Index of the action it matched.
     pub action: usize,
     /// The action, in one line.
@@ -288,6 +296,8 @@ impl Policy {
             allow_hosts: Vec::new(),
             other_hosts: Decision::Pass,
             rules: Vec::new(),
+            rate_limits: Vec::new(),
+            taint: crate::state::TaintConfig::default(),
             prefilter: Arc::default(),
         };
         for l in files {
@@ -343,6 +353,27 @@ impl Policy {
                 if let Some(d) = n.other_hosts {
                     p.other_hosts = d;
                 }
+            }
+            for spec in &f.rate_limits {
+                let limit = crate::state::RateLimit::from_spec(spec).map_err(|message| {
+                    PolicyError::Invalid {
+                        path: l.name.clone(),
+                        message,
+                    }
+                })?;
+                if p.rate_limits.iter().any(|r| r.id == limit.id) {
+                    return Err(PolicyError::Invalid {
+                        path: l.name.clone(),
+                        message: format!("rate limit id `{}` is already defined", limit.id),
+                    });
+                }
+                p.rate_limits.push(limit);
+            }
+            if let Some(t) = &f.taint {
+                p.taint.merge(t).map_err(|message| PolicyError::Invalid {
+                    path: l.name.clone(),
+                    message,
+                })?;
             }
             let mut rules = f.rules;
             if let Some(perms) = &f.permissions {
@@ -427,7 +458,11 @@ impl Policy {
             let parsed = parse_exec(a);
             // The one-line summary is built only when something hits.
             let mut summary: Option<String> = None;
-            let mut hit = |rule: &str, decision: Decision, message: &str, hint: Option<&str>| {
+            let mut hit = |rule: &str,
+                           decision: Decision,
+                           message: &str,
+                           hint: Option<&str>,
+                           tags: &[String]| {
                 let matched = summary.get_or_insert_with(|| a.summary()).clone();
                 hits.push(Hit {
                     rule: rule.to_string(),
@@ -435,6 +470,7 @@ impl Policy {
                     message: message.to_string(),
                     hint: hint.map(str::to_string),
                     layer: None,
+                    tags: tags.to_vec(),
                     action: i,
                     matched,
                 });
@@ -445,10 +481,11 @@ impl Policy {
                     self.on_error,
                     &format!("could not understand the command: {}", o.detail),
                     None,
+                    &[],
                 );
             }
             self.setting_hits(a, env, &mut |r: &str, d: Decision, m: &str| {
-                hit(r, d, m, None)
+                hit(r, d, m, None, &[])
             });
             for idx in self.prefilter.candidates(&scan, a, parsed.as_ref()) {
                 let Some(r) = self.rules.get(idx) else {
@@ -462,6 +499,7 @@ impl Policy {
                         r.rule.decision,
                         &r.rule.message,
                         r.rule.hint.as_deref(),
+                        &r.rule.tags,
                     );
                 }
             }

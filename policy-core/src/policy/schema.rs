@@ -58,12 +58,14 @@ pub struct PolicyFile {
     /// Network settings.
     #[serde(default)]
     pub network: Option<NetworkSection>,
-    /// Rate limits (enforced by the session store; validated here).
+    /// Rate limits: sliding windows per session, counted on PreToolUse
+    /// (see `policy_core::state`). Limits of every file and layer apply.
     #[serde(default)]
-    pub rate_limits: Vec<serde_json::Value>,
-    /// Taint settings (enforced by the session store; validated here).
+    pub rate_limits: Vec<RateLimitSpec>,
+    /// Taint: which events mark the session as holding third-party content,
+    /// and what needs a human while it does.
     #[serde(default)]
-    pub taint: Option<serde_json::Value>,
+    pub taint: Option<TaintSpec>,
     /// The rules.
     #[serde(default)]
     pub rules: Vec<Rule>,
@@ -127,6 +129,155 @@ pub struct NetworkSection {
     /// Decision for other hosts (default `pass`).
     #[serde(default)]
     pub other_hosts: Option<Decision>,
+}
+
+/// A rate limit: at most `max` matching PreToolUse calls in any rolling
+/// window of `per`; the call over the limit (and every further one while the
+/// window holds `max` calls) gets `decision`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitSpec {
+    /// Unique id (`bash-burst`); also the counter's name in the session state.
+    pub id: String,
+    /// Tool name globs counted (`Bash`, `mcp__github__*`).
+    #[serde(default)]
+    pub tools: Vec<String>,
+    /// Programs counted (a Bash call counts once when any of its commands runs one).
+    #[serde(default)]
+    pub programs: Vec<String>,
+    /// Rule tags counted (a call counts once when a rule with one of these tags matched it).
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// `tool` (default): one counter for every matching call; `server`: one
+    /// counter per MCP server (`mcp__github__*` calls share one).
+    #[serde(default)]
+    pub per_key: Option<RateKey>,
+    /// Calls allowed in the window.
+    pub max: u32,
+    /// The window: `60s`, `10m`, `1h` or a number of seconds.
+    pub per: Duration,
+    /// Decision for calls over the limit (default `ask`).
+    #[serde(default)]
+    pub decision: Option<Decision>,
+    /// Why, shown with the decision.
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// How a rate limit groups the calls it counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RateKey {
+    /// One counter for the limit.
+    Limit,
+    /// One counter per MCP server.
+    Server,
+}
+
+/// A duration: a number of seconds or a string `90s`, `10m`, `1h`, `1d`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Duration {
+    /// Seconds.
+    Seconds(u64),
+    /// `90s`, `10m`, `1h`, `1d`.
+    Text(String),
+}
+
+impl Duration {
+    /// The duration in milliseconds, or a message saying what is wrong.
+    ///
+    /// ```
+    /// use policy_core::policy::schema::Duration;
+    /// assert_eq!(Duration::Text("10m".into()).millis(), Ok(600_000));
+    /// assert_eq!(Duration::Seconds(60).millis(), Ok(60_000));
+    /// assert!(Duration::Text("soon".into()).millis().is_err());
+    /// ```
+    pub fn millis(&self) -> Result<u64, String> {
+        /// Longer windows are refused: ten years is surely a typo.
+        const MAX_SECONDS: u64 = 10 * 366 * 24 * 3600;
+        let secs = match self {
+            Duration::Seconds(s) => *s,
+            Duration::Text(t) => {
+                let t = t.trim();
+                let (num, unit) =
+                    t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
+                let n: u64 = num
+                    .parse()
+                    .map_err(|_| format!("`{t}` is not a duration such as 60s, 10m or 1h"))?;
+                let mul = match unit.trim() {
+                    "" | "s" => 1,
+                    "m" => 60,
+                    "h" => 3600,
+                    "d" => 86_400,
+                    _ => return Err(format!("`{t}` is not a duration such as 60s, 10m or 1h")),
+                };
+                n.saturating_mul(mul)
+            }
+        };
+        if secs == 0 || secs > MAX_SECONDS {
+            return Err(format!(
+                "a duration must be between 1 s and {MAX_SECONDS} s"
+            ));
+        }
+        Ok(secs * 1000)
+    }
+}
+
+/// Taint settings.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaintSpec {
+    /// Turn taint tracking off in this file (a later file or layer may turn it on).
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// What taints the session (on PostToolUse).
+    #[serde(default)]
+    pub sources: Option<TaintSources>,
+    /// What needs a human while the session is tainted.
+    #[serde(default)]
+    pub escalate: Option<TaintEscalate>,
+    /// How long the taint lasts after the latest source event (`30m`).
+    #[serde(default)]
+    pub clears_after: Option<Duration>,
+}
+
+/// Events that taint the session.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaintSources {
+    /// Tool name globs whose output is third-party content (`WebFetch`, `mcp__*__fetch*`).
+    #[serde(default)]
+    pub tools: Vec<String>,
+    /// Commands whose output is third-party content even without a known
+    /// network effect: a program, optionally followed by its first arguments
+    /// (`gh api`, `gh issue view`).
+    #[serde(default)]
+    pub programs: Vec<String>,
+    /// Programs whose network fetches do not taint (package managers: what
+    /// they fetch is installed, not read by the model).
+    #[serde(default)]
+    pub ignore_programs: Vec<String>,
+    /// Any action fetching from a host that is not loopback and not in
+    /// `trusted_hosts` taints (curl, wget, http clients, git clone, MCP `url`
+    /// arguments). Default true.
+    #[serde(default)]
+    pub network_fetch: Option<bool>,
+    /// Hosts whose content is trusted (`*.internal.example.com`).
+    #[serde(default)]
+    pub trusted_hosts: Vec<String>,
+}
+
+/// The escalation while tainted.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaintEscalate {
+    /// Actions matched by a rule with one of these tags are escalated.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// The decision they get at least (default `ask`).
+    #[serde(default)]
+    pub to: Option<Decision>,
 }
 
 /// A rule.
@@ -284,7 +435,11 @@ pub struct Match {
     /// `rm -r`, `chmod -R`, `find -delete`, a Glob/Grep root).
     #[serde(default)]
     pub recursive: Option<bool>,
-    /// How the file action was found starts with one of these (`redirect`,
+    /// The network action's direction: `fetch`, `send` (uploads, pushes),
+    /// `connect` (two-way: ssh, sockets) or `search`.
+    #[serde(default)]
+    pub direction: Option<OneOrMany>,
+    /// How the file or network action was found starts with one of these (`redirect`,
     /// `tool:Write`, `find`, `rm`, ... — the `via` shown by `eval --format json`).
     #[serde(default)]
     pub via: Option<Vec<String>>,

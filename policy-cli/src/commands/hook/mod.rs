@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use policy_core::policy::discover::Discovery;
 use policy_core::protocol::{self, Agent, Answer, Event, HookInput};
+use policy_core::state::{FileStore, SessionId, SessionState, SessionStore, StateError, Tracker};
 use policy_core::ShellOptions;
 
 /// Largest payload read from stdin; larger input is refused (a block).
@@ -264,9 +265,7 @@ fn decide(input: &HookInput, policy: Option<PathBuf>) -> Result<Answer, String> 
     };
     let call = match (&input.event, &input.call) {
         (Event::PreToolUse, Some(call)) => call,
-        // A secret in the prompt is refused before the model sees it; a secret
-        // in a tool's output is flagged to the model. (Session state — taint,
-        // rate limits — and output redaction arrive with their issues.)
+        // A secret in the prompt is refused before the model sees it.
         (Event::UserPromptSubmit, _) => {
             let kinds = input
                 .prompt
@@ -275,14 +274,9 @@ fn decide(input: &HookInput, policy: Option<PathBuf>) -> Result<Answer, String> 
                 .unwrap_or_default();
             return Ok(secret_answer(input, &kinds, SECRET_IN_PROMPT));
         }
-        (Event::PostToolUse, call) => {
-            let kinds = call
-                .as_ref()
-                .and_then(|c| c.response.as_ref())
-                .map(|r| kinds_of(policy_core::secrets::scan_json(r).into_iter()))
-                .unwrap_or_default();
-            return Ok(secret_answer(input, &kinds, SECRET_IN_OUTPUT));
-        }
+        // The output feeds session state (taint), and a secret in it is
+        // flagged to the model.
+        (Event::PostToolUse, call) => return post_tool_use(input, call.as_ref(), policy),
         (Event::SessionStart, _) => {
             return Ok(protocol::answer(
                 input.agent,
@@ -295,7 +289,80 @@ fn decide(input: &HookInput, policy: Option<PathBuf>) -> Result<Answer, String> 
         (Event::Other(_), _) => return Ok(silent),
         (Event::PreToolUse, None) => return Err("a tool event without a tool call".into()),
     };
-    check_clock()?;
+    let clock = check_clock()?;
+    let (engine, call) = load_engine(call, policy)?;
+    let mut verdict = engine.evaluate(&call);
+    let state = engine.state_policy();
+    let notes = if state.is_active() {
+        let session = session_id(input);
+        with_store(|store| {
+            Tracker::new(store, clock, &state).pre_tool_use(&session, &call, &mut verdict)
+        })
+    } else {
+        Vec::new()
+    };
+    // The process ends right after answering: freeing hundreds of compiled
+    // rules would only delay the answer.
+    std::mem::forget(engine);
+    let mut reason = protocol::reason(&verdict);
+    for n in &notes {
+        reason.push_str(&format!(" (agent-policy: {n})"));
+    }
+    let mut answer = protocol::answer(
+        input.agent,
+        &input.event,
+        &input.event_name,
+        verdict.decision,
+        &reason,
+    );
+    if !notes.is_empty() && answer.stderr.is_none() {
+        answer.stderr = Some(format!("agent-policy: {}", notes.join("; ")));
+    }
+    Ok(answer)
+}
+
+/// The session's id as stored (a missing id shares the `no-session` state).
+fn session_id(input: &HookInput) -> SessionId {
+    SessionId::new(input.session_id.as_deref().unwrap_or("no-session"))
+}
+
+/// Runs `f` with the state directory's store, or with a store that fails
+/// (which the tracker treats as a tainted session) when there is none.
+fn with_store<T>(f: impl FnOnce(&dyn SessionStore) -> T) -> T {
+    match FileStore::from_env() {
+        Ok(store) => f(&store),
+        Err(e) => f(&Unavailable(e.to_string())),
+    }
+}
+
+/// A store that cannot be used (no state directory).
+struct Unavailable(String);
+
+impl SessionStore for Unavailable {
+    fn load(&self, _: &SessionId) -> Result<SessionState, StateError> {
+        Err(StateError::Other(self.0.clone()))
+    }
+    fn update(
+        &self,
+        _: &SessionId,
+        _: &mut dyn FnMut(&mut SessionState),
+    ) -> Result<SessionState, StateError> {
+        Err(StateError::Other(self.0.clone()))
+    }
+    fn list(&self) -> Result<Vec<SessionId>, StateError> {
+        Err(StateError::Other(self.0.clone()))
+    }
+    fn clear(&self, _: &SessionId) -> Result<bool, StateError> {
+        Err(StateError::Other(self.0.clone()))
+    }
+}
+
+/// The policy layers for `call`'s working directory, and the call with its
+/// cwd settled.
+fn load_engine(
+    call: &policy_core::ToolCall,
+    policy: Option<PathBuf>,
+) -> Result<(policy_core::policy::Engine, policy_core::ToolCall), String> {
     let mut opts = ShellOptions::from_process_env();
     let cwd = call
         .cwd
@@ -313,16 +380,44 @@ fn decide(input: &HookInput, policy: Option<PathBuf>) -> Result<Answer, String> 
     }
     let mut call = call.clone();
     call.cwd = Some(cwd);
-    let verdict = engine.evaluate(&call);
-    // The process ends right after answering: freeing hundreds of compiled
-    // rules would only delay the answer.
+    Ok((engine, call))
+}
+
+/// PostToolUse: a taint source marks the session; a secret in the output is
+/// flagged to the model.
+fn post_tool_use(
+    input: &HookInput,
+    call: Option<&policy_core::ToolCall>,
+    policy: Option<PathBuf>,
+) -> Result<Answer, String> {
+    let kinds = call
+        .and_then(|c| c.response.as_ref())
+        .map(|r| kinds_of(policy_core::secrets::scan_json(r).into_iter()))
+        .unwrap_or_default();
+    let mut answer = secret_answer(input, &kinds, SECRET_IN_OUTPUT);
+    let Some(call) = call else {
+        return Ok(answer);
+    };
+    let clock = check_clock()?;
+    let (engine, call) = load_engine(call, policy)?;
+    let state = engine.state_policy();
+    if state.taint.enabled {
+        // The program effects too: `curl URL` fetches from URL's host.
+        let actions = policy_core::policy::effects::with_effects(engine.evaluate(&call).actions);
+        let session = session_id(input);
+        let recorded = with_store(|store| {
+            Tracker::new(store, clock, &state).post_tool_use(&session, &call, &actions)
+        });
+        if let Err(e) = recorded {
+            // The taint could not be recorded: say so. The next PreToolUse
+            // finds the store failing too and treats the session as tainted.
+            let note = format!("agent-policy: could not record taint: {e}");
+            answer.stderr = Some(match answer.stderr.take() {
+                Some(s) => format!("{s}\n{note}"),
+                None => note,
+            });
+        }
+    }
     std::mem::forget(engine);
-    let reason = protocol::reason(&verdict);
-    Ok(protocol::answer(
-        input.agent,
-        &input.event,
-        &input.event_name,
-        verdict.decision,
-        &reason,
-    ))
+    Ok(answer)
 }
