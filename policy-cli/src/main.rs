@@ -44,6 +44,8 @@ enum Command {
     Uninstall(commands::install::UninstallArgs),
     /// Convert Claude Code's permission rules (settings.json) into a policy file.
     ImportClaude(commands::import_claude::ImportClaudeArgs),
+    /// Inspect or reset session state (rate-limit windows, taint).
+    Session(commands::session::SessionArgs),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +59,7 @@ fn main() -> ExitCode {
         Command::Install(args) => commands::install::run_install(&args),
         Command::Uninstall(args) => commands::install::run_uninstall(&args),
         Command::ImportClaude(args) => commands::import_claude::run(&args),
+        Command::Session(args) => commands::session::run(&args),
         Command::Schema => {
             print!("{}", policy_core::policy::schema::json_schema());
             Ok(ExitCode::SUCCESS)

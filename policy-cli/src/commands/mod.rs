@@ -6,6 +6,7 @@ pub mod hook;
 pub mod import_claude;
 pub mod install;
 pub mod rules;
+pub mod session;
 pub mod test;
 
 use policy_core::policy::cache::CacheConfig;

@@ -189,3 +189,71 @@ impl SessionStore for FileStore {
         }
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn damaged_files_are_reported_and_replaced_by_the_update() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::new(dir.path());
+        let id = SessionId::new("s");
+        fs::create_dir_all(dir.path().join("sessions")).unwrap();
+        fs::write(store.state_path(&id), b"{not json").unwrap();
+        let s = store.load(&id).unwrap();
+        assert!(s.damaged.as_deref().unwrap().contains("corrupt"));
+        let mut seen = None;
+        let written = store
+            .update(&id, &mut |s| seen = s.damaged.clone())
+            .unwrap();
+        assert!(seen.is_some(), "the update sees the damage");
+        assert!(written.damaged.is_none());
+        assert!(store.load(&id).unwrap().damaged.is_none());
+    }
+
+    #[test]
+    fn oversized_files_are_damaged_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::new(dir.path());
+        let id = SessionId::new("big");
+        fs::create_dir_all(dir.path().join("sessions")).unwrap();
+        fs::write(
+            store.state_path(&id),
+            vec![b' '; MAX_STATE_BYTES as usize + 1],
+        )
+        .unwrap();
+        assert!(store.load(&id).unwrap().damaged.unwrap().contains("larger"));
+    }
+
+    #[test]
+    fn clear_and_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FileStore::new(dir.path());
+        let a = SessionId::new("a");
+        let b = SessionId::new("../b");
+        store.update(&a, &mut |_| {}).unwrap();
+        store.update(&b, &mut |_| {}).unwrap();
+        let mut want = vec![a.clone(), b.clone()];
+        want.sort();
+        assert_eq!(store.list().unwrap(), want);
+        assert!(store.clear(&a).unwrap());
+        assert!(!store.clear(&a).unwrap());
+        assert_eq!(store.list().unwrap(), vec![b]);
+    }
+
+    #[test]
+    fn stored_names_round_trip() {
+        for raw in ["abc", "4f1c2a9e-7b3d", "../x", "h-abc", ".x", ""] {
+            let id = SessionId::new(raw);
+            assert_eq!(
+                SessionId::from_stored(id.as_str()),
+                Some(id.clone()),
+                "{raw}"
+            );
+        }
+        assert_eq!(SessionId::from_stored("../x"), None);
+        assert_eq!(SessionId::from_stored("h-zz"), None);
+    }
+}
