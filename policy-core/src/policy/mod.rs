@@ -160,6 +160,9 @@ pub struct Env {
     /// Results of `raw` regexes over the call's command, by regex, for the
     /// call being evaluated (the same text for every action).
     raw: RefCell<HashMap<usize, bool>>,
+    /// Real locations of paths ([`crate::paths::resolve_real`]), resolved
+    /// once per environment (an engine call), shared by every layer.
+    real: RefCell<HashMap<String, Result<String, crate::paths::PathError>>>,
 }
 
 impl Env {
@@ -171,7 +174,20 @@ impl Env {
             globs: RefCell::new(HashMap::new()),
             secret: RefCell::new(None),
             raw: RefCell::new(HashMap::new()),
+            real: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// The real location of the absolute, normalized `path`: symlinks
+    /// followed, as [`crate::paths::resolve_real`] says. This reads the file
+    /// system (one `lstat` per component), once per path and environment.
+    pub fn real_path(&self, path: &str) -> Result<String, crate::paths::PathError> {
+        if let Some(r) = self.real.borrow().get(path) {
+            return r.clone();
+        }
+        let r = crate::paths::resolve_real(path);
+        self.real.borrow_mut().insert(path.to_string(), r.clone());
+        r
     }
 
     /// Forgets what was computed about the previous call (the secret scan).
@@ -238,13 +254,75 @@ impl Env {
             .is_some_and(|m| m.is_match(path) || m.is_match(format!("{path}/")))
     }
 
-    /// True when `path` is not inside any of `roots` (component-wise).
+    /// True when `path` is not inside any of `roots` (component-wise). A
+    /// root counts both as written and at its real location (a project
+    /// reached through a symlinked directory is still the project); the
+    /// real location of the path itself is a separate action (see
+    /// [`Policy::evaluate_actions`]).
     pub fn outside(&self, roots: &[String], path: &str) -> bool {
         !roots.iter().any(|r| {
             let root = crate::paths::normalize_lexically(&self.expand(r));
-            root == "/" || path == root || path.starts_with(&format!("{root}/"))
+            crate::paths::is_within(path, &root)
+                || self
+                    .real_path(&root)
+                    .is_ok_and(|real| real != root && crate::paths::is_within(path, &real))
         })
     }
+}
+
+/// Adds, after each file action whose path leads elsewhere through a
+/// symlink, the same access at the real location (`via: symlink: PATH`,
+/// an effect of the same parent), so every rule and setting judges both
+/// where the path points and where it really is. Returns the file actions
+/// whose path cannot be resolved (too long, a symlink loop).
+fn real_locations(
+    actions: &mut Vec<Action>,
+    parents: &mut Vec<Option<usize>>,
+    env: &Env,
+) -> Vec<(usize, crate::paths::PathError)> {
+    let mut bad = Vec::new();
+    let mut out = Vec::with_capacity(actions.len());
+    let mut out_parents = Vec::with_capacity(parents.len());
+    // Old index → new index, for parents.
+    let mut moved = Vec::with_capacity(actions.len());
+    for (a, p) in actions.drain(..).zip(parents.drain(..)) {
+        moved.push(out.len());
+        let shadow = match &a {
+            Action::FileRead(f) | Action::FileWrite(f) | Action::FileDelete(f) => {
+                match f.resolved.as_deref().map(|p| (p, env.real_path(p))) {
+                    Some((lexical, Ok(real))) if real != lexical => {
+                        let mut g = f.clone();
+                        g.via = format!("symlink: {lexical}");
+                        g.resolved = Some(real);
+                        Some(match &a {
+                            Action::FileRead(_) => Action::FileRead(g),
+                            Action::FileWrite(_) => Action::FileWrite(g),
+                            _ => Action::FileDelete(g),
+                        })
+                    }
+                    Some((_, Err(e))) if e != crate::paths::PathError::Nul => {
+                        bad.push((out.len(), e));
+                        None
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        let parent = p.map(|p| moved.get(p).copied().unwrap_or(p));
+        out.push(a);
+        out_parents.push(parent);
+        if let Some(s) = shadow {
+            out.push(s);
+            // Not covered by an allow of the access as written: allowing
+            // `Read(./src/**)` must not silently allow what a symlink under
+            // src/ points at; the real location needs its own allow.
+            out_parents.push(None);
+        }
+    }
+    *actions = out;
+    *parents = out_parents;
+    bad
 }
 
 /// The program-table parse of an exec's arguments.
@@ -448,7 +526,8 @@ impl Policy {
     /// [`effects::with_effects`]).
     pub fn evaluate_actions(&self, call: &ToolCall, actions: Vec<Action>, env: &Env) -> Verdict {
         env.start_call();
-        let (actions, parents) = effects::with_effects_and_parents(actions);
+        let (mut actions, mut parents) = effects::with_effects_and_parents(actions);
+        let bad_paths = real_locations(&mut actions, &mut parents, env);
         // Call-level tokens (tool name, raw text) for candidate selection.
         let scan = self.prefilter.scan_call(call);
         let mut hits = Vec::new();
@@ -480,6 +559,15 @@ impl Policy {
                     "on_error",
                     self.on_error,
                     &format!("could not understand the command: {}", o.detail),
+                    None,
+                    &[],
+                );
+            }
+            if let Some((_, e)) = bad_paths.iter().find(|(j, _)| *j == i) {
+                hit(
+                    "on_error",
+                    self.on_error,
+                    &format!("cannot resolve the path: {e}"),
                     None,
                     &[],
                 );
