@@ -202,3 +202,64 @@ impl TaintConfig {
         self.clears_after_ms = self.clears_after_ms.max(other.clears_after_ms);
     }
 }
+
+/// Whether tool name `name` matches glob `pattern`. Patterns of literal text,
+/// `*` and `?` (all that tool names need: `mcp__github__*`) are matched
+/// directly, without compiling a regex; anything else goes through globset.
+///
+/// ```
+/// use policy_core::state::tool_glob;
+/// assert!(tool_glob("mcp__*__fetch*", "mcp__web__fetch_url"));
+/// assert!(tool_glob("Bash", "Bash") && !tool_glob("Bash", "BashOutput"));
+/// assert!(tool_glob("mcp__[gh]*", "mcp__github__x"));
+/// ```
+pub fn tool_glob(pattern: &str, name: &str) -> bool {
+    if pattern.contains(['[', '{', '\\']) {
+        return globset::Glob::new(pattern)
+            .map(|g| g.compile_matcher().is_match(name))
+            .unwrap_or(false);
+    }
+    wildcard(pattern.as_bytes(), name.as_bytes())
+}
+
+/// `*` / `?` matching with one backtrack point (linear for one `*` run).
+fn wildcard(p: &[u8], t: &[u8]) -> bool {
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match p.get(pi) {
+            Some(b'*') => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            Some(&c) if c == b'?' || c == t[ti] => {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    pi = sp + 1;
+                    ti = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p[pi..].iter().all(|&c| c == b'*')
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn wildcard_agrees_with_globset(p in "[ab_*?]{0,8}", t in "[ab_]{0,10}") {
+            let want = globset::Glob::new(&p).map(|g| g.compile_matcher().is_match(&t));
+            if let Ok(want) = want {
+                prop_assert_eq!(super::tool_glob(&p, &t), want, "{} {}", p, t);
+            }
+        }
+    }
+}

@@ -26,7 +26,7 @@ pub mod taint;
 mod tracker;
 
 pub use clock::{Clock, ClockError};
-pub use config::{RateLimit, TaintConfig, DEFAULT_TAINT_MS};
+pub use config::{tool_glob, RateLimit, TaintConfig, DEFAULT_TAINT_MS};
 pub use dirs::default_state_dir;
 pub use file::{FileStore, MAX_STATE_BYTES};
 pub use session::{SessionId, SessionState, Taint, TaintSource, MAX_PLAIN_ID, STATE_VERSION};

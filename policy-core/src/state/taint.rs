@@ -67,11 +67,7 @@ fn runs(exec: &crate::action::Exec, command: &str) -> bool {
 }
 
 fn tool_glob_matches(globs: &[String], tool: &str) -> bool {
-    globs.iter().any(|g| {
-        globset::Glob::new(g)
-            .map(|g| g.compile_matcher().is_match(tool))
-            .unwrap_or(false)
-    })
+    globs.iter().any(|g| super::config::tool_glob(g, tool))
 }
 
 /// What in `call` (a PostToolUse, with its normalized `actions`) taints the

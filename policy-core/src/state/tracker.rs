@@ -204,11 +204,10 @@ impl<'a> Tracker<'a> {
     fn counters<'p>(&'p self, call: &ToolCall, verdict: &Verdict) -> Vec<(&'p RateLimit, String)> {
         let mut out = Vec::new();
         for limit in &self.policy.rate_limits {
-            let by_tool = limit.tools.iter().any(|g| {
-                globset::Glob::new(g)
-                    .map(|g| g.compile_matcher().is_match(&call.tool))
-                    .unwrap_or(false)
-            });
+            let by_tool = limit
+                .tools
+                .iter()
+                .any(|g| super::config::tool_glob(g, &call.tool));
             let by_program = !limit.programs.is_empty()
                 && verdict.actions.iter().any(|a| match a {
                     Action::Exec(e) => e
