@@ -11,6 +11,7 @@
 //! * `import-claude` — Claude Code permission rules → a policy file.
 
 mod commands;
+mod sigpipe;
 
 use std::process::ExitCode;
 
@@ -50,6 +51,9 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Hook(_)) {
+        sigpipe::restore_default();
+    }
     let result = match cli.command {
         Command::Hook(args) => return commands::hook::run(&args),
         Command::Eval(args) => commands::eval::run(&args),

@@ -184,3 +184,24 @@ fn test_command_runs_examples_and_test_files() {
         "{text}"
     );
 }
+
+#[test]
+fn a_closed_stdout_pipe_ends_quietly_without_a_panic() {
+    use std::io::Read as _;
+    // ~1.4 MB of JSON: far more than a pipe buffer holds.
+    let long: Vec<String> = (0..3000).map(|i| format!("echo {i}")).collect();
+    let mut child = cli()
+        .args(["eval", "--format", "json", &long.join(" && ")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one chunk, then close our end like `| head -1` does.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut buf = [0u8; 64];
+    let _ = stdout.read(&mut buf).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
