@@ -11,10 +11,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use serde_json::{json, Value};
 
@@ -30,47 +30,9 @@ fn state_dir() -> &'static Path {
 }
 
 fn decide(payload: &Value) -> String {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_policy-cli"))
-        .args(["hook", "--agent", "claude", "--deadline-ms", "10000"])
-        .env("HOME", "/home/dev")
-        .env("USER", "dev")
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("AGENT_POLICY_FILE")
-        // The corpus world: the project (git toplevel) is /home/dev/project,
-        // which does not exist here; Claude Code names it to hooks this way.
-        .env("CLAUDE_PROJECT_DIR", "/home/dev/project")
-        .env(
-            "AGENT_POLICY_CACHE_DIR",
-            std::env::temp_dir().join("agent-policy-test-cache"),
-        )
-        .env("AGENT_POLICY_STATE_DIR", state_dir())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(payload.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    match out.status.code() {
-        Some(2) => "block".into(),
-        Some(0) if out.stdout.is_empty() => "pass".into(),
-        Some(0) => {
-            let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-            v["hookSpecificOutput"]["permissionDecision"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        }
-        other => panic!(
-            "hook exited {other:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    }
+    let mut c = common::cli();
+    c.env("AGENT_POLICY_STATE_DIR", state_dir());
+    common::decision(&common::run_hook(c, payload))
 }
 
 #[test]

@@ -9,9 +9,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write as _;
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use serde_json::{json, Value};
 
@@ -20,40 +20,11 @@ const START: f64 = 1_790_000_000.0;
 
 fn hook(state: &Path, clock: f64, payload: &Value) -> (i32, String, String) {
     let policy = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sequences-policy.yaml");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_policy-cli"))
-        .args([
-            "hook",
-            "--agent",
-            "claude",
-            "--deadline-ms",
-            "20000",
-            "--policy",
-        ])
-        .arg(&policy)
-        .env("HOME", "/home/dev")
-        .env("USER", "dev")
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("XDG_STATE_HOME")
-        .env_remove("AGENT_POLICY_FILE")
-        .env("CLAUDE_PROJECT_DIR", "/home/dev/project")
+    let mut c = common::cli();
+    c.env("AGENT_POLICY_FILE", &policy)
         .env("AGENT_POLICY_STATE_DIR", state)
-        .env("AGENT_POLICY_CLOCK", format!("{clock:.3}"))
-        .env(
-            "AGENT_POLICY_CACHE_DIR",
-            std::env::temp_dir().join("agent-policy-test-cache"),
-        )
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(payload.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+        .env("AGENT_POLICY_CLOCK", format!("{clock:.3}"));
+    let out = common::run_hook(c, payload);
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -4,71 +4,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write as _;
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
+use common::{cli, decision, run_hook, text};
 use serde_json::{json, Value};
-
-fn cli() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_policy-cli"));
-    c.env("HOME", "/home/dev")
-        .env("USER", "dev")
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("XDG_STATE_HOME")
-        .env_remove("AGENT_POLICY_FILE")
-        .env_remove("AGENT_POLICY_STATE_DIR")
-        .env_remove("AGENT_POLICY_CLOCK")
-        .env("CLAUDE_PROJECT_DIR", "/home/dev/project")
-        .env(
-            "AGENT_POLICY_CACHE_DIR",
-            std::env::temp_dir().join("agent-policy-test-cache"),
-        );
-    c
-}
-
-fn run_hook(mut c: Command, payload: &Value) -> Output {
-    c.args(["hook", "--agent", "claude", "--deadline-ms", "30000"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = c.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(payload.to_string().as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
 
 fn bash(session: &str, command: &str) -> Value {
     json!({"session_id": session, "cwd": "/home/dev/project", "hook_event_name": "PreToolUse",
            "tool_name": "Bash", "tool_input": {"command": command}})
-}
-
-/// `deny`, `ask`, `allow`, `pass` or `block` (exit 2).
-fn decision(out: &Output) -> String {
-    match out.status.code() {
-        Some(2) => "block".into(),
-        Some(0) if out.stdout.is_empty() => "pass".into(),
-        Some(0) => {
-            let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-            v["hookSpecificOutput"]["permissionDecision"]
-                .as_str()
-                .unwrap()
-                .into()
-        }
-        c => panic!("exit {c:?}: {}", String::from_utf8_lossy(&out.stderr)),
-    }
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 #[test]
