@@ -28,6 +28,8 @@
 //! * [`secrets`], [`scrub`](mod@scrub), [`sanitize`]: secret detection,
 //!   redaction (`[REDACTED:KIND]`) and terminal-escape removal, for the hook
 //!   and for embedders cleaning tool output before it reaches a model.
+//! * [`audit`]: the hash-chained, redacted JSON Lines audit log (writer,
+//!   verifier).
 //!
 //! ```
 //! use policy_core::{normalize_command, Action, ShellOptions};
@@ -44,6 +46,7 @@
 //! ```
 
 pub mod action;
+pub mod audit;
 pub mod call;
 pub mod normalize;
 pub mod options;

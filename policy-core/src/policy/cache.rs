@@ -47,7 +47,7 @@ use sha2::{Digest, Sha256};
 use crate::policy::load::{self, Source, MAX_POLICY_BYTES};
 use crate::policy::matcher::Matcher;
 use crate::policy::prefilter::{Class, Prefilter, StoredDfa};
-use crate::policy::schema::Decision;
+use crate::policy::schema::{AuditSection, Decision};
 use crate::policy::stored::SRule;
 use crate::policy::{CompiledRule, Policy, PolicyError};
 
@@ -55,7 +55,7 @@ use crate::policy::{CompiledRule, Policy, PolicyError};
 /// whenever the stored representation (the policy's serde types, the
 /// prefilter's pattern derivation) changes meaning; files of another version
 /// are ignored.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// The first bytes of every cache file.
 const MAGIC: &[u8; 8] = b"APOLCACH";
@@ -425,6 +425,7 @@ struct Stored {
     protected_decision: Decision,
     allow_hosts: Vec<String>,
     other_hosts: Decision,
+    audit: AuditSection,
     rules: Vec<StoredRule>,
 }
 
@@ -454,6 +455,7 @@ fn encode(
         protected_decision: policy.protected_decision,
         allow_hosts: policy.allow_hosts.clone(),
         other_hosts: policy.other_hosts,
+        audit: policy.audit.clone(),
         rules: policy
             .rules
             .iter()
@@ -647,6 +649,7 @@ fn decode(stored: Stored, dfas: Vec<StoredDfa>) -> Option<Policy> {
         protected_decision: stored.protected_decision,
         allow_hosts: stored.allow_hosts,
         other_hosts: stored.other_hosts,
+        audit: stored.audit,
         rules,
         prefilter,
     })
