@@ -9,6 +9,7 @@
 //!   CLI, Cline): one event on stdin, the agent's answer on stdout, exit 0 or 2.
 //! * `install` / `uninstall` — register the hook in agents' config files.
 //! * `import-claude` — Claude Code permission rules → a policy file.
+//! * `audit` — verify, tail and show the hook's audit log.
 
 mod commands;
 
@@ -44,6 +45,8 @@ enum Command {
     Uninstall(commands::install::UninstallArgs),
     /// Convert Claude Code's permission rules (settings.json) into a policy file.
     ImportClaude(commands::import_claude::ImportClaudeArgs),
+    /// Check and read the hook's audit log (verify, tail, show, path).
+    Audit(commands::audit::AuditArgs),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         Command::Install(args) => commands::install::run_install(&args),
         Command::Uninstall(args) => commands::install::run_uninstall(&args),
         Command::ImportClaude(args) => commands::import_claude::run(&args),
+        Command::Audit(args) => commands::audit::run(&args),
         Command::Schema => {
             print!("{}", policy_core::policy::schema::json_schema());
             Ok(ExitCode::SUCCESS)

@@ -37,6 +37,12 @@ fn decide(payload: &Value) -> String {
             "AGENT_POLICY_CACHE_DIR",
             std::env::temp_dir().join("agent-policy-test-cache"),
         )
+        // The audit log of these calls goes to a temporary directory.
+        .env(
+            "AGENT_POLICY_STATE_DIR",
+            std::env::temp_dir().join(format!("agent-policy-corpus-state-{}", std::process::id())),
+        )
+        .env_remove("XDG_STATE_HOME")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

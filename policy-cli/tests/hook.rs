@@ -36,7 +36,8 @@ fn fixtures() -> PathBuf {
 }
 
 /// A hook command with a clean environment: HOME=/home/dev (no user policy
-/// there), no AGENT_POLICY_* variables.
+/// there), no AGENT_POLICY_* variables but the cache and state directories
+/// (temporary: the audit log goes there, not under HOME).
 fn hook(args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_policy-cli"));
     c.arg("hook")
@@ -47,7 +48,7 @@ fn hook(args: &[&str]) -> Command {
         .env_remove("XDG_STATE_HOME")
         .env_remove("XDG_CACHE_HOME")
         .env_remove("AGENT_POLICY_FILE")
-        .env_remove("AGENT_POLICY_STATE_DIR")
+        .env("AGENT_POLICY_STATE_DIR", test_state_dir())
         .env_remove("AGENT_POLICY_CLOCK")
         .env_remove("AGENT_POLICY_DEADLINE_MS")
         .env_remove("AGENT_POLICY_TEST_CRASH")
@@ -57,6 +58,11 @@ fn hook(args: &[&str]) -> Command {
             std::env::temp_dir().join("agent-policy-test-cache"),
         );
     c
+}
+
+/// One state directory per test run (the audit log of every hook call here).
+fn test_state_dir() -> PathBuf {
+    std::env::temp_dir().join(format!("agent-policy-test-state-{}", std::process::id()))
 }
 
 fn run(mut cmd: Command, stdin: &[u8]) -> Out {
