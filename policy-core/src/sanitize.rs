@@ -96,11 +96,32 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Printable ASCII, tab and newline: copied as they are.
+fn is_plain(b: u8) -> bool {
+    (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t'
+}
+
 fn strip_controls(text: &str) -> String {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut state = State::Text;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut i = 0;
+    while i < bytes.len() {
+        if state == State::Text {
+            // Fast path: copy a run of plain text at once.
+            let run = bytes
+                .get(i..)
+                .map_or(0, |r| r.iter().take_while(|b| is_plain(**b)).count());
+            if run > 0 {
+                out.push_str(text.get(i..i + run).unwrap_or(""));
+                i += run;
+                continue;
+            }
+        }
+        let Some(c) = text.get(i..).and_then(|r| r.chars().next()) else {
+            break;
+        };
+        i += c.len_utf8();
         state = match state {
             State::Text => match c {
                 '\x1b' => State::Escape,
@@ -111,9 +132,9 @@ fn strip_controls(text: &str) -> String {
                     State::Text
                 }
                 '\r' => {
-                    if chars.peek() == Some(&'\n') {
+                    if bytes.get(i) == Some(&b'\n') {
                         out.push('\n');
-                        chars.next();
+                        i += 1;
                     }
                     State::Text
                 }
