@@ -34,7 +34,15 @@ fn filler() -> impl Strategy<Value = String> {
 }
 
 fn separator() -> impl Strategy<Value = &'static str> {
-    prop_oneof![Just(" "), Just("\n"), Just("'"), Just("\""), Just("="), Just("("), Just(",")]
+    prop_oneof![
+        Just(" "),
+        Just("\n"),
+        Just("'"),
+        Just("\""),
+        Just("="),
+        Just("("),
+        Just(",")
+    ]
 }
 
 proptest! {
