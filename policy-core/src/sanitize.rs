@@ -21,7 +21,7 @@
 //! `… [line truncated: N more characters]`; after [`MAX_LINES`] lines the
 //! output ends with `[output truncated: N more lines]`.
 //!
-//! Secrets are a separate step ([`crate::scrub`]); an embedder typically does
+//! Secrets are a separate step ([`crate::scrub()`]); an embedder typically does
 //! both:
 //!
 //! ```

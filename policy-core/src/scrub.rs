@@ -3,7 +3,7 @@
 //!
 //! Every secret [`crate::secrets`] finds is replaced by `[REDACTED:KIND]`;
 //! overlapping findings are merged into one replacement named after the
-//! first. Text past [`MAX_SCAN_BYTES`](crate::secrets::MAX_SCAN_BYTES) is
+//! first. Text past [`crate::secrets::MAX_SCAN_BYTES`] is
 //! not scanned, so it is cut off and replaced by a marker: what comes out of
 //! a scrub has always been scanned in full.
 //!

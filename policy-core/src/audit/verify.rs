@@ -1,7 +1,7 @@
 //! Checking a log: every line's hash, the sequence, the links, the head.
 //!
 //! The verifier reads the file once, line by line (at most
-//! [`MAX_LINE_BYTES`](super::record::MAX_LINE_BYTES) × 2 per line), and
+//! [`super::record::MAX_LINE_BYTES`] × 2 per line), and
 //! stops at the first broken line, which it names by its 1-based number:
 //!
 //! | what happened | reported at | problem |

@@ -147,7 +147,7 @@ impl AuditLog {
         }
     }
 
-    /// Appends one record (redacted and capped, see [`record`](super::record)).
+    /// Appends one record (redacted and capped, see [`super::record`]).
     pub fn append(&self, entry: &Entry) -> Result<Appended, AuditError> {
         let mut file = self.open()?;
         self.lock(&file)?;

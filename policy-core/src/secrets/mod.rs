@@ -39,7 +39,7 @@ use serde_json::Value;
 pub use env::SecretEnv;
 
 /// Longest text scanned; the rest is ignored by [`scan`] (and cut off by
-/// [`crate::scrub`], which never passes on unscanned text).
+/// [`crate::scrub()`], which never passes on unscanned text).
 pub const MAX_SCAN_BYTES: usize = 1024 * 1024;
 /// Most JSON strings visited in one value.
 pub const MAX_JSON_STRINGS: usize = 10_000;
