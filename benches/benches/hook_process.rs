@@ -5,7 +5,10 @@
 //! only reads stdin and prints JSON) and `policy-cli hook` with the builtin
 //! packs and a warm compiled-policy cache. Both are measured the same way in
 //! one run, so their ratio is what DESIGN §11's "≤ 1.5 × the process floor"
-//! is about.
+//! is about. Every hook call appends to the audit log (in a temporary state
+//! directory); `hook_git_status_audit_off` is the same call with a policy
+//! that turns the log off (`audit: {enabled: false}`), beside
+//! `hook_git_status_audit_on` with the same policy file and the log on.
 //!
 //! `policy-cli` is another package: build it first. `bash benches/hook-latency.sh`
 //! does both steps:
@@ -29,13 +32,27 @@ fn policy_cli() -> Option<PathBuf> {
     p.is_file().then_some(p)
 }
 
-fn run_once(program: &Path, args: &[&str], payload: &str, cache: &Path) {
-    let mut child = match Command::new(program)
-        .args(args)
+/// Where the runs keep their compiled-policy cache and their audit log.
+struct Dirs {
+    cache: PathBuf,
+    state: PathBuf,
+    /// A policy file for the audit on/off comparison, if any.
+    policy: Option<PathBuf>,
+}
+
+fn run_once(program: &Path, args: &[&str], payload: &str, dirs: &Dirs) {
+    let mut cmd = Command::new(program);
+    cmd.args(args)
         .env("HOME", "/home/dev")
-        .env("AGENT_POLICY_CACHE_DIR", cache)
+        .env("AGENT_POLICY_CACHE_DIR", &dirs.cache)
+        .env("AGENT_POLICY_STATE_DIR", &dirs.state)
         .env_remove("AGENT_POLICY_FILE")
         .env_remove("XDG_CONFIG_HOME")
+        .env_remove("XDG_STATE_HOME");
+    if let Some(p) = &dirs.policy {
+        cmd.env("AGENT_POLICY_FILE", p);
+    }
+    let mut child = match cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -71,20 +88,53 @@ fn bench(c: &mut Criterion) {
         return;
     };
     let floor = PathBuf::from(env!("CARGO_BIN_EXE_hook_floor"));
-    let cache = std::env::temp_dir().join("agent-policy-bench-cache");
-    // Warm the cache once (the first call after an install builds it).
-    run_once(&cli, &["hook"], BENIGN, &cache);
+    let tmp = std::env::temp_dir().join(format!("agent-policy-bench-{}", std::process::id()));
+    let dirs = Dirs {
+        cache: std::env::temp_dir().join("agent-policy-bench-cache"),
+        state: tmp.join("state"),
+        policy: None,
+    };
+    let policy = |name: &str, audit: &str| -> Option<Dirs> {
+        let p = tmp.join(name);
+        std::fs::create_dir_all(&tmp).ok()?;
+        std::fs::write(
+            &p,
+            format!("version: 1\nextends: [builtin:default]\naudit: {audit}\n"),
+        )
+        .ok()?;
+        Some(Dirs {
+            cache: dirs.cache.clone(),
+            state: dirs.state.clone(),
+            policy: Some(p),
+        })
+    };
+    let (Some(on), Some(off)) = (
+        policy("audit-on.yaml", "{enabled: true}"),
+        policy("audit-off.yaml", "{enabled: false}"),
+    ) else {
+        eprintln!("cannot write policy files under {}", tmp.display());
+        return;
+    };
+    // Warm the caches once (the first call after an install builds them).
+    for d in [&dirs, &on, &off] {
+        run_once(&cli, &["hook"], BENIGN, d);
+    }
     let mut g = c.benchmark_group("hook_process");
-    g.bench_function("floor", |b| {
-        b.iter(|| run_once(&floor, &[], BENIGN, &cache))
-    });
+    g.bench_function("floor", |b| b.iter(|| run_once(&floor, &[], BENIGN, &dirs)));
     g.bench_function("hook_git_status_pass", |b| {
-        b.iter(|| run_once(&cli, &["hook"], BENIGN, &cache))
+        b.iter(|| run_once(&cli, &["hook"], BENIGN, &dirs))
     });
     g.bench_function("hook_git_push_force_deny", |b| {
-        b.iter(|| run_once(&cli, &["hook"], DENY, &cache))
+        b.iter(|| run_once(&cli, &["hook"], DENY, &dirs))
+    });
+    g.bench_function("hook_git_status_audit_on", |b| {
+        b.iter(|| run_once(&cli, &["hook"], BENIGN, &on))
+    });
+    g.bench_function("hook_git_status_audit_off", |b| {
+        b.iter(|| run_once(&cli, &["hook"], BENIGN, &off))
     });
     g.finish();
+    let _ = std::fs::remove_dir_all(&tmp);
 }
 
 criterion_group!(benches, bench);

@@ -9,6 +9,7 @@
 //!   CLI, Cline): one event on stdin, the agent's answer on stdout, exit 0 or 2.
 //! * `install` / `uninstall` — register the hook in agents' config files.
 //! * `import-claude` — Claude Code permission rules → a policy file.
+//! * `audit` — verify, tail and show the hook's audit log.
 
 mod commands;
 mod sigpipe;
@@ -47,6 +48,8 @@ enum Command {
     ImportClaude(commands::import_claude::ImportClaudeArgs),
     /// Inspect or reset session state (rate-limit windows, taint).
     Session(commands::session::SessionArgs),
+    /// Check and read the hook's audit log (verify, tail, show, path).
+    Audit(commands::audit::AuditArgs),
 }
 
 fn main() -> ExitCode {
@@ -64,6 +67,7 @@ fn main() -> ExitCode {
         Command::Uninstall(args) => commands::install::run_uninstall(&args),
         Command::ImportClaude(args) => commands::import_claude::run(&args),
         Command::Session(args) => commands::session::run(&args),
+        Command::Audit(args) => commands::audit::run(&args),
         Command::Schema => {
             print!("{}", policy_core::policy::schema::json_schema());
             Ok(ExitCode::SUCCESS)

@@ -25,6 +25,11 @@
 //!   [`policy::Engine`] (layers combined by strictness).
 //! * [`render`]: one-line summaries of actions for explanations.
 //! * [`paths`]: lexical path handling and the project root.
+//! * [`secrets`], [`scrub`](mod@scrub), [`sanitize`]: secret detection,
+//!   redaction (`[REDACTED:KIND]`) and terminal-escape removal, for the hook
+//!   and for embedders cleaning tool output before it reaches a model.
+//! * [`audit`]: the hash-chained, redacted JSON Lines audit log (writer,
+//!   verifier).
 //!
 //! ```
 //! use policy_core::{normalize_command, Action, ShellOptions};
@@ -41,6 +46,7 @@
 //! ```
 
 pub mod action;
+pub mod audit;
 pub mod call;
 pub mod normalize;
 pub mod options;
@@ -49,6 +55,8 @@ pub mod policy;
 pub mod programs;
 pub mod protocol;
 pub mod render;
+pub mod sanitize;
+pub mod scrub;
 pub mod secrets;
 pub mod shell;
 pub mod state;
@@ -60,4 +68,6 @@ pub use action::{
 pub use call::{CallError, HookEvent, ToolCall};
 pub use normalize::normalize;
 pub use options::ShellOptions;
+pub use sanitize::sanitize_output;
+pub use scrub::{scrub, scrub_json};
 pub use shell::{normalize_command, Limits};

@@ -1,5 +1,6 @@
 //! One module per subcommand, plus the policy selection they share.
 
+pub mod audit;
 pub mod check;
 pub mod eval;
 pub mod hook;

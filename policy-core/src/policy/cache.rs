@@ -47,7 +47,7 @@ use sha2::{Digest, Sha256};
 use crate::policy::load::{self, Source, MAX_POLICY_BYTES};
 use crate::policy::matcher::Matcher;
 use crate::policy::prefilter::{Class, Prefilter, StoredDfa};
-use crate::policy::schema::Decision;
+use crate::policy::schema::{AuditSection, Decision};
 use crate::policy::stored::SRule;
 use crate::policy::{CompiledRule, Policy, PolicyError};
 
@@ -55,7 +55,7 @@ use crate::policy::{CompiledRule, Policy, PolicyError};
 /// whenever the stored representation (the policy's serde types, the
 /// prefilter's pattern derivation) changes meaning; files of another version
 /// are ignored.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 /// The first bytes of every cache file.
 const MAGIC: &[u8; 8] = b"APOLCACH";
@@ -426,6 +426,7 @@ struct Stored {
     protected_decision: Decision,
     allow_hosts: Vec<String>,
     other_hosts: Decision,
+    audit: AuditSection,
     rules: Vec<StoredRule>,
     rate_limits: Vec<crate::state::RateLimit>,
     taint: crate::state::TaintConfig,
@@ -459,6 +460,7 @@ fn encode(
         other_hosts: policy.other_hosts,
         rate_limits: policy.rate_limits.clone(),
         taint: policy.taint.clone(),
+        audit: policy.audit.clone(),
         rules: policy
             .rules
             .iter()
@@ -652,6 +654,7 @@ fn decode(stored: Stored, dfas: Vec<StoredDfa>) -> Option<Policy> {
         protected_decision: stored.protected_decision,
         allow_hosts: stored.allow_hosts,
         other_hosts: stored.other_hosts,
+        audit: stored.audit,
         rules,
         rate_limits: stored.rate_limits,
         taint: stored.taint,

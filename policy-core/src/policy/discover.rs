@@ -193,8 +193,21 @@ impl Discovery {
     /// given (its own small layer beside `builtin:self-protection`, which is
     /// cached).
     fn installation_policy(&self) -> Result<Option<Policy>, PolicyError> {
+        self.protection_policy(&self.protect)
+    }
+
+    /// A `self`-layer policy denying writes and deletes of `paths` (and
+    /// everything under them): for paths known only after the policies are
+    /// loaded, such as a configured audit log (`audit.path`).
+    pub fn protection_layer(&self, paths: &[String]) -> Result<Option<Layer>, PolicyError> {
+        Ok(self
+            .protection_policy(paths)?
+            .map(|p| layer("self", p, false)))
+    }
+
+    fn protection_policy(&self, paths: &[String]) -> Result<Option<Policy>, PolicyError> {
         let mut globs = Vec::new();
-        for p in self.protect.iter().filter(|p| p.starts_with('/')) {
+        for p in paths.iter().filter(|p| p.starts_with('/')) {
             let p = crate::paths::normalize_lexically(p);
             let e = globset::escape(&p);
             globs.push(e.clone());

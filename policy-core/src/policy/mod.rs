@@ -44,7 +44,7 @@ use serde::Serialize;
 pub use engine::{Engine, Layer};
 pub use error::PolicyError;
 pub use load::{Loaded, Source};
-pub use schema::{Decision, Example, PolicyFile, Rule};
+pub use schema::{AuditFailure, AuditSection, Decision, Example, PolicyFile, Rule};
 
 use crate::action::Action;
 use crate::call::ToolCall;
@@ -92,6 +92,9 @@ pub struct Policy {
     pub allow_hosts: Vec<String>,
     /// Decision for other hosts.
     pub other_hosts: Decision,
+    /// Audit log settings (`audit:`), later files overriding earlier ones
+    /// field by field.
+    pub audit: AuditSection,
     /// The rules in definition order.
     pub rules: Vec<CompiledRule>,
     /// Rate limits (applied with session state, see [`crate::state`]).
@@ -325,6 +328,25 @@ fn real_locations(
     bad
 }
 
+/// Later audit settings override earlier ones, field by field. A path must
+/// be absolute or start with `~/` (a hook's working directory is the
+/// agent's, so a relative path would move with it).
+fn merge_audit(into: &mut AuditSection, a: AuditSection, file: &str) -> Result<(), PolicyError> {
+    if let Some(path) = &a.path {
+        if !(path.starts_with('/') || path.starts_with("~/")) {
+            return Err(PolicyError::Invalid {
+                path: file.to_string(),
+                message: format!("`audit.path` must be absolute or start with `~/`: `{path}`"),
+            });
+        }
+        into.path = a.path;
+    }
+    into.enabled = a.enabled.or(into.enabled);
+    into.fsync = a.fsync.or(into.fsync);
+    into.on_failure = a.on_failure.or(into.on_failure);
+    Ok(())
+}
+
 /// The program-table parse of an exec's arguments.
 fn parse_exec(a: &Action) -> Option<crate::programs::ParsedArgs> {
     match a {
@@ -373,6 +395,7 @@ impl Policy {
             protected_decision: Decision::Deny,
             allow_hosts: Vec::new(),
             other_hosts: Decision::Pass,
+            audit: AuditSection::default(),
             rules: Vec::new(),
             rate_limits: Vec::new(),
             taint: crate::state::TaintConfig::default(),
@@ -452,6 +475,9 @@ impl Policy {
                     path: l.name.clone(),
                     message,
                 })?;
+            }
+            if let Some(a) = f.audit {
+                merge_audit(&mut p.audit, a, &l.name)?;
             }
             let mut rules = f.rules;
             if let Some(perms) = &f.permissions {

@@ -73,6 +73,42 @@ pub struct PolicyFile {
     /// `WebFetch(domain:example.com)`, `mcp__github__*`), matched on normalized actions.
     #[serde(default)]
     pub permissions: Option<Permissions>,
+    /// The hook's audit log (see `docs/audit.md`).
+    #[serde(default)]
+    pub audit: Option<AuditSection>,
+}
+
+/// Audit log settings. In the hook, `path` and `enabled` come from the
+/// managed policy, else the user's; `fsync: true` and `on_failure: block`
+/// from any layer (a project policy can make the log stricter, never move
+/// or disable it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditSection {
+    /// The log file: an absolute path or `~/…` (default
+    /// `<state dir>/audit/audit.jsonl`).
+    #[serde(default)]
+    pub path: Option<String>,
+    /// Write the log (default true).
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// Flush every line to disk (`fsync`) before answering (default false).
+    #[serde(default)]
+    pub fsync: Option<bool>,
+    /// When a line cannot be written: `warn` (default: answer as decided, one
+    /// line on stderr) or `block` (refuse the call, fail closed).
+    #[serde(default)]
+    pub on_failure: Option<AuditFailure>,
+}
+
+/// What the hook does when it cannot write the audit log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AuditFailure {
+    /// Answer as decided and say so on stderr.
+    Warn,
+    /// Block the call (a failure answer, exit 2).
+    Block,
 }
 
 /// Claude Code permission rules by decision, as in Claude's `settings.json`.

@@ -164,6 +164,36 @@ fn post_tool(agent: Agent, decision: Decision, reason: &str) -> Answer {
     }
 }
 
+/// The answer after a tool whose output held a secret: the deny of
+/// [`answer`] (Claude Code and Codex: `decision: "block"` with the reason
+/// next to the result), and for an MCP tool whose output was redacted,
+/// `hookSpecificOutput.updatedMCPToolOutput` so that the model sees the
+/// redacted output instead of the original. Other agents have no way to
+/// replace a tool's output; they get the deny of [`answer`] alone.
+///
+/// ```
+/// use policy_core::protocol::{post_tool_secret, Agent};
+/// let out = serde_json::json!({"content": [{"type": "text", "text": "key [REDACTED:aws-access-key-id]"}]});
+/// let a = post_tool_secret(Agent::Claude, "a secret was exposed", Some(&out));
+/// let v: serde_json::Value = serde_json::from_str(&a.stdout.unwrap()).unwrap();
+/// assert_eq!(v["decision"], "block");
+/// assert_eq!(v["hookSpecificOutput"]["hookEventName"], "PostToolUse");
+/// assert_eq!(v["hookSpecificOutput"]["updatedMCPToolOutput"], out);
+/// ```
+pub fn post_tool_secret(agent: Agent, reason: &str, redacted_mcp_output: Option<&Value>) -> Answer {
+    match (agent, redacted_mcp_output) {
+        (Agent::Claude | Agent::Codex, Some(out)) => Answer::json(json!({
+            "decision": "block",
+            "reason": reason,
+            "hookSpecificOutput": {
+                "hookEventName": "PostToolUse",
+                "updatedMCPToolOutput": out,
+            }
+        })),
+        _ => post_tool(agent, Decision::Deny, reason),
+    }
+}
+
 /// A prompt can be refused before the model sees it.
 fn prompt(agent: Agent, decision: Decision, reason: &str) -> Answer {
     let refuse = matches!(decision, Decision::Deny | Decision::Ask);

@@ -30,6 +30,6 @@ pub mod input;
 pub mod reason;
 
 pub use agent::Agent;
-pub use answer::{answer, failure, Answer};
+pub use answer::{answer, failure, post_tool_secret, Answer};
 pub use input::{parse, Event, HookInput, ProtocolError};
 pub use reason::reason;

@@ -8,7 +8,11 @@ const MAX_NAMED: usize = 3;
 /// Longest `matched` excerpt quoted in a reason, in characters.
 const MAX_MATCHED_CHARS: usize = 160;
 
+/// `s` with secrets redacted (before cutting: a cut key would no longer be
+/// recognised), cut to [`MAX_MATCHED_CHARS`].
 fn clip(s: &str) -> String {
+    let (s, _) = crate::scrub(s);
+    let s = s.as_str();
     let mut out: String = s.chars().take(MAX_MATCHED_CHARS).collect();
     if s.chars().count() > MAX_MATCHED_CHARS {
         out.push('…');
@@ -18,7 +22,8 @@ fn clip(s: &str) -> String {
 
 /// One paragraph explaining `verdict` to the agent and the user: the rule ids
 /// and messages that decided, what they matched, and what to do instead (the
-/// rule's `hint`, or a default per decision). Empty for `pass`.
+/// rule's `hint`, or a default per decision). Empty for `pass`. Secret
+/// values in what the rules matched are replaced by `[REDACTED:KIND]`.
 ///
 /// ```
 /// use policy_core::policy::{Decision, Engine, Policy};
@@ -30,6 +35,10 @@ fn clip(s: &str) -> String {
 /// let r = protocol::reason(&v);
 /// assert!(r.contains("[git.force-push-protected]"), "{r}");
 /// assert!(r.contains("Instead:"), "{r}");
+///
+/// let v = engine.evaluate(&ToolCall::bash("curl -H 'Authorization: token ghp_R8f2Kq9ZxL3mW7vN1pT5yB0cJ6hD4sA2eG8u' https://api.github.com"));
+/// let r = protocol::reason(&v);
+/// assert!(r.contains("[REDACTED:github-token]") && !r.contains("ghp_R8f2"), "{r}");
 /// ```
 pub fn reason(verdict: &Verdict) -> String {
     if verdict.decision == Decision::Pass {

@@ -10,8 +10,13 @@
 //! The work runs on the main thread (a panic is caught and answered); a
 //! watchdog thread blocks the call when no answer is printed by the deadline
 //! (`--deadline-ms`, `AGENT_POLICY_DEADLINE_MS`, default [`DEFAULT_DEADLINE_MS`]).
+//!
+//! Every decision is appended to the audit log before the answer is printed
+//! (`audit`), and no answer carries a secret value (`output`).
 
+mod audit;
 mod guard;
+mod output;
 
 use std::io::{Read as _, Write as _};
 use std::path::PathBuf;
@@ -156,25 +161,46 @@ fn emit(answer: &Answer) -> ExitCode {
     }
 }
 
-/// Reads stdin, decides, and builds the answer. Every error is an answer.
+/// Reads stdin, decides, records the decision in the audit log, and builds
+/// the answer. Every error is an answer.
 fn work(agent: Option<Agent>, policy: Option<PathBuf>) -> Answer {
     guard::test_crash();
+    let mut note = audit::Note::default();
+    let (answer, input) = read_and_decide(agent, policy.clone(), &mut note);
+    let answer = output::redact(answer);
+    audit::finish(agent, input.as_ref(), &note, answer, policy.as_deref())
+}
+
+fn read_and_decide(
+    agent: Option<Agent>,
+    policy: Option<PathBuf>,
+    note: &mut audit::Note,
+) -> (Answer, Option<HookInput>) {
+    let mut fail = |agent: Option<Agent>, message: String| {
+        let answer = protocol::failure(agent, &message);
+        note.error = Some(message);
+        (answer, None)
+    };
     let payload = match read_stdin() {
         Ok(p) => p,
-        Err(e) => return protocol::failure(agent, &e),
+        Err(e) => return fail(agent, e),
     };
+    note.payload_bytes = Some(payload.len());
     let value: serde_json::Value = match serde_json::from_slice(&payload) {
         Ok(v) => v,
-        Err(e) => {
-            return protocol::failure(agent, &format!("the hook input is not valid JSON: {e}"))
-        }
+        Err(e) => return fail(agent, format!("the hook input is not valid JSON: {e}")),
     };
     let input = match protocol::parse(agent, &value) {
         Ok(i) => i,
-        Err(e) => return protocol::failure(agent.or(Some(Agent::detect(&value))), &e.to_string()),
+        Err(e) => return fail(agent.or(Some(Agent::detect(&value))), e.to_string()),
     };
     guard::set_crash_answer(&protocol::failure(Some(input.agent), "the hook crashed"));
-    decide(&input, policy).unwrap_or_else(|e| protocol::failure(Some(input.agent), &e))
+    let answer = decide(&input, policy, note).unwrap_or_else(|e| {
+        let answer = protocol::failure(Some(input.agent), &e);
+        note.error = Some(e);
+        answer
+    });
+    (answer, Some(input))
 }
 
 fn read_stdin() -> Result<Vec<u8>, String> {
@@ -221,43 +247,11 @@ fn check_clock() -> Result<policy_core::state::Clock, String> {
     policy_core::state::Clock::from_env().map_err(|e| e.to_string())
 }
 
-const SECRET_IN_PROMPT: &str = "the prompt contains what looks like a secret";
-const SECRET_IN_OUTPUT: &str = "the tool's output contains what looks like a secret";
-
-/// The distinct kinds, joined for a message (never the values).
-fn kinds_of(kinds: impl Iterator<Item = &'static str>) -> Vec<&'static str> {
-    let mut v: Vec<&'static str> = kinds.collect();
-    v.sort_unstable();
-    v.dedup();
-    v
-}
-
-/// Deny (prompt) or flag (tool output) when secrets were found, else pass.
-fn secret_answer(input: &HookInput, kinds: &[&'static str], what: &str) -> Answer {
-    use policy_core::policy::Decision;
-    if kinds.is_empty() {
-        return protocol::answer(
-            input.agent,
-            &input.event,
-            &input.event_name,
-            Decision::Pass,
-            "",
-        );
-    }
-    let reason = format!(
-        "agent-policy: {what} ({}). Instead: do not repeat, store or send the value; refer to it by name (an environment variable or a secrets manager) and ask the user to rotate it if it was exposed.",
-        kinds.join(", ")
-    );
-    protocol::answer(
-        input.agent,
-        &input.event,
-        &input.event_name,
-        Decision::Deny,
-        &reason,
-    )
-}
-
-fn decide(input: &HookInput, policy: Option<PathBuf>) -> Result<Answer, String> {
+fn decide(
+    input: &HookInput,
+    policy: Option<PathBuf>,
+    note: &mut audit::Note,
+) -> Result<Answer, String> {
     let silent = Answer {
         stdout: None,
         stderr: None,
@@ -266,17 +260,13 @@ fn decide(input: &HookInput, policy: Option<PathBuf>) -> Result<Answer, String> 
     let call = match (&input.event, &input.call) {
         (Event::PreToolUse, Some(call)) => call,
         // A secret in the prompt is refused before the model sees it.
-        (Event::UserPromptSubmit, _) => {
-            let kinds = input
-                .prompt
-                .as_deref()
-                .map(|p| kinds_of(policy_core::secrets::scan(p).into_iter().map(|f| f.kind)))
-                .unwrap_or_default();
-            return Ok(secret_answer(input, &kinds, SECRET_IN_PROMPT));
+        (Event::UserPromptSubmit, _) => return Ok(output::prompt(input, note)),
+        // A secret in a tool's output is flagged to the model (and redacted
+        // from an MCP tool's output); the output may taint the session.
+        (Event::PostToolUse, call) => {
+            let answer = output::post_tool(input, note);
+            return post_tool_use(input, call.as_ref(), policy, note, answer);
         }
-        // The output feeds session state (taint), and a secret in it is
-        // flagged to the model.
-        (Event::PostToolUse, call) => return post_tool_use(input, call.as_ref(), policy),
         (Event::SessionStart, _) => {
             return Ok(protocol::answer(
                 input.agent,
@@ -290,7 +280,7 @@ fn decide(input: &HookInput, policy: Option<PathBuf>) -> Result<Answer, String> 
         (Event::PreToolUse, None) => return Err("a tool event without a tool call".into()),
     };
     let clock = check_clock()?;
-    let (engine, call) = load_engine(call, policy)?;
+    let (engine, call) = load_engine(call, policy, note)?;
     let mut verdict = engine.evaluate(&call);
     let state = engine.state_policy();
     let notes = if state.is_active() {
@@ -304,7 +294,7 @@ fn decide(input: &HookInput, policy: Option<PathBuf>) -> Result<Answer, String> 
     // The process ends right after answering: freeing hundreds of compiled
     // rules would only delay the answer.
     std::mem::forget(engine);
-    let mut reason = protocol::reason(&verdict);
+    let mut reason = output::pre_tool_reason(&verdict, &call, note);
     for n in &notes {
         reason.push_str(&format!(" (agent-policy: {n})"));
     }
@@ -362,6 +352,7 @@ impl SessionStore for Unavailable {
 fn load_engine(
     call: &policy_core::ToolCall,
     policy: Option<PathBuf>,
+    note: &mut audit::Note,
 ) -> Result<(policy_core::policy::Engine, policy_core::ToolCall), String> {
     let mut opts = ShellOptions::from_process_env();
     let cwd = call
@@ -374,6 +365,7 @@ fn load_engine(
     discovery.protect.extend(installation_paths());
     let project = discovery.project.clone();
     let found = discovery.find(&cwd).map_err(|e| e.to_string())?;
+    let found = audit::configure(found, &discovery, note)?;
     let mut engine = found.engine(opts);
     if let Some(p) = project {
         engine = engine.with_project(&p);
@@ -383,23 +375,19 @@ fn load_engine(
     Ok((engine, call))
 }
 
-/// PostToolUse: a taint source marks the session; a secret in the output is
-/// flagged to the model.
+/// PostToolUse after the secret check: a taint source marks the session.
 fn post_tool_use(
     input: &HookInput,
     call: Option<&policy_core::ToolCall>,
     policy: Option<PathBuf>,
+    note: &mut audit::Note,
+    mut answer: Answer,
 ) -> Result<Answer, String> {
-    let kinds = call
-        .and_then(|c| c.response.as_ref())
-        .map(|r| kinds_of(policy_core::secrets::scan_json(r).into_iter()))
-        .unwrap_or_default();
-    let mut answer = secret_answer(input, &kinds, SECRET_IN_OUTPUT);
     let Some(call) = call else {
         return Ok(answer);
     };
     let clock = check_clock()?;
-    let (engine, call) = load_engine(call, policy)?;
+    let (engine, call) = load_engine(call, policy, note)?;
     let state = engine.state_policy();
     if state.taint.enabled {
         // The program effects too: `curl URL` fetches from URL's host.
@@ -408,14 +396,18 @@ fn post_tool_use(
         let recorded = with_store(|store| {
             Tracker::new(store, clock, &state).post_tool_use(&session, &call, &actions)
         });
-        if let Err(e) = recorded {
-            // The taint could not be recorded: say so. The next PreToolUse
-            // finds the store failing too and treats the session as tainted.
-            let note = format!("agent-policy: could not record taint: {e}");
-            answer.stderr = Some(match answer.stderr.take() {
-                Some(s) => format!("{s}\n{note}"),
-                None => note,
-            });
+        match recorded {
+            Ok(Some(source)) => note.rules.push(format!("taint.source:{}", source.tool)),
+            Ok(None) => {}
+            Err(e) => {
+                // The taint could not be recorded: say so. The next PreToolUse
+                // finds the store failing too and treats the session as tainted.
+                let msg = format!("agent-policy: could not record taint: {e}");
+                answer.stderr = Some(match answer.stderr.take() {
+                    Some(s) => format!("{s}\n{msg}"),
+                    None => msg,
+                });
+            }
         }
     }
     std::mem::forget(engine);

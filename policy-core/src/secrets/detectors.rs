@@ -1,0 +1,524 @@
+//! The shape detectors: one table of (kind, trigger literals, regex, which
+//! group is the secret, how to reject placeholders).
+//!
+//! Every hook call is a fresh process, so nothing is compiled up front, and
+//! tool outputs can be a mebibyte, so nothing runs over the text that does not
+//! have to. Measured on 1 MiB of tool output (BENCHMARKS.md, "Secret
+//! detection"):
+//!
+//! * **Triggers.** A detector's regex is compiled and run only when one of
+//!   its literals occurs (ASCII case ignored). Each literal is searched with
+//!   SIMD `memmem`, stopping at its first occurrence. One Aho-Corasick
+//!   automaton over all literals was tried and is slower here (2.6 ms against
+//!   1 ms per MiB): words such as `token` and `://` occur on many lines and
+//!   an automaton reports every occurrence.
+//! * **Assignments.** `NAME=value` with a secret-looking NAME has no literal
+//!   prefix, so as one regex it runs its automaton at every position (2.3 ms
+//!   per MiB). Instead one Aho-Corasick automaton finds the name fragments
+//!   (`_key`, `_token`, `password`, …), the name is widened to its word, and
+//!   an anchored regex reads the value after it.
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::Regex;
+
+use super::Finding;
+
+/// How a detector tells a real value from a documentation placeholder.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Check {
+    /// A token with a fixed shape: reject filler (`xxxxx`, `AKIA0000…`).
+    Token,
+    /// The password of `scheme://user:password@host`: reject the usual
+    /// stand-ins (`password`, `pass`, `${PASS}`, `<password>`, `***`).
+    UrlPassword,
+    /// A `-----BEGIN … PRIVATE KEY-----` header: the span grows to the whole
+    /// block, so that scrubbing removes the key and not just its header.
+    PemBlock,
+}
+
+/// One detector.
+struct Spec {
+    kind: &'static str,
+    /// Literals one of which occurs in every match (ASCII case is ignored in
+    /// this pre-check; the regex decides).
+    triggers: &'static [&'static str],
+    src: &'static str,
+    /// The capture group that is the secret (0: the whole match).
+    group: usize,
+    check: Check,
+}
+
+/// Word boundaries are ASCII (`(?-u:\b)`): compiling Unicode ones costs
+/// milliseconds, and every hook call is a fresh process. Order matters where
+/// two detectors find the same span: the first (more specific) one names it.
+const SPECS: &[Spec] = &[
+    Spec {
+        kind: "aws-access-key-id",
+        triggers: &["AKIA", "ASIA", "ABIA", "ACCA"],
+        src: r"(?-u:\b)(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}(?-u:\b)",
+        group: 0,
+        check: Check::Token,
+    },
+    Spec {
+        kind: "aws-secret-access-key",
+        triggers: &["aws"],
+        src: r#"(?i)aws[\x20-\x7E]{0,20}?(?:secret|sk)[\x20-\x7E]{0,20}?['"=: \t\r\n]([A-Za-z0-9/+=]{40})(?-u:\b)"#,
+        group: 1,
+        check: Check::Token,
+    },
+    Spec {
+        kind: "github-token",
+        triggers: &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
+        src: r"(?-u:\b)(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,40}(?-u:\b)",
+        group: 0,
+        check: Check::Token,
+    },
+    Spec {
+        kind: "github-token",
+        triggers: &["github_pat_"],
+        src: r"(?-u:\b)github_pat_[A-Za-z0-9_]{22,}(?-u:\b)",
+        group: 0,
+        check: Check::Token,
+    },
+    Spec {
+        kind: "gitlab-token",
+        triggers: &[
+            "glpat-", "gldt-", "glrt-", "glptt-", "glcbt-", "glft-", "glsoat-",
+        ],
+        src: r"(?-u:\b)(?:glpat|gldt|glrt|glptt|glcbt|glft|glsoat)-[A-Za-z0-9_-]{20,}(?-u:\b)",
+        group: 0,
+        check: Check::Token,
+    },
+    Spec {
+        kind: "slack-token",
+        triggers: &["xox", "xapp-"],
+        src: r"(?-u:\b)(?:xox[baprse]-[0-9]+-[A-Za-z0-9-]{8,}|xapp-[0-9]+-[A-Za-z0-9-]{10,})(?-u:\b)",
+        group: 0,
+        check: Check::Token,
+    },
+    Spec {
+        kind: "slack-webhook",
+        triggers: &["hooks.slack.com"],
+        src: r"https://hooks\.slack\.com/services/T[A-Za-z0-9]+/B[A-Za-z0-9]+/[A-Za-z0-9]+",
+        group: 0,
+        check: Check::Token,
+    },
+    Spec {
+        kind: "stripe-live-key",
+        triggers: &["_live_"],
+        src: r"(?-u:\b)(?:sk|rk)_live_[A-Za-z0-9]{16,}(?-u:\b)",
+        group: 0,
+        check: Check::Token,
+    },
+    Spec {
+        kind: "anthropic-key",
+        triggers: &["sk-ant-"],
+        src: r"(?-u:\b)sk-ant-[A-Za-z0-9_-]{20,}(?-u:\b)",
+        group: 0,
+        check: Check::Token,
+    },
+    Spec {
+        kind: "openai-key",
+        triggers: &["sk-"],
+        src: r"(?-u:\b)sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32,}(?-u:\b)",
+        group: 0,
+        check: Check::Token,
+    },
+    Spec {
+        kind: "google-api-key",
+        triggers: &["AIza"],
+        src: r"(?-u:\b)AIza[0-9A-Za-z_-]{35}(?-u:\b)",
+        group: 0,
+        check: Check::Token,
+    },
+    Spec {
+        kind: "private-key",
+        triggers: &["PRIVATE KEY"],
+        src: r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----",
+        group: 0,
+        check: Check::PemBlock,
+    },
+    Spec {
+        kind: "jwt",
+        triggers: &["eyJ"],
+        src: r"(?-u:\b)eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}",
+        group: 0,
+        check: Check::Token,
+    },
+    Spec {
+        kind: "url-credentials",
+        triggers: &["://"],
+        src: r"(?-u:\b)[a-zA-Z][a-zA-Z0-9+.-]{1,15}://[\x21-\x7E&&[^/:@'\x22]]{0,64}:([\x21-\x7E&&[^/@'\x22]]{3,128})@[A-Za-z0-9.\[\]-]",
+        group: 1,
+        check: Check::UrlPassword,
+    },
+];
+
+/// Fragments of secret-looking variable names (ASCII case ignored); the
+/// name is the whole word around one: `*_KEY`, `*_TOKEN`, `*_SECRET`,
+/// `*PASSWORD*`, `*PASSWD*`, `*_PWD`, `*APIKEY*`, `*API_KEY*`.
+const NAME_FRAGMENTS: &[&str] = &[
+    "_key", "_token", "_secret", "password", "passwd", "_pwd", "apikey",
+];
+
+/// What follows a secret-looking name: optional closing quote (JSON, YAML),
+/// `=` or `:`, optional opening quote, and the value (group 1).
+const ASSIGNED_VALUE: &str = r#"\A['"]?[ \t]*[:=][ \t]*['"]?([A-Za-z0-9/+=_.\-]{16,})"#;
+
+/// The kind of an assignment finding.
+const ASSIGNMENT_KIND: &str = "secret-assignment";
+
+/// Longest span a private-key block is grown to.
+const MAX_PEM_BYTES: usize = 16 * 1024;
+
+/// Each detector's regex, compiled on first use.
+fn regexes() -> &'static [OnceLock<Option<Regex>>] {
+    static R: OnceLock<Vec<OnceLock<Option<Regex>>>> = OnceLock::new();
+    R.get_or_init(|| SPECS.iter().map(|_| OnceLock::new()).collect())
+}
+
+/// The name-fragment automaton, built on first use (microseconds).
+fn name_fragments() -> Option<&'static AhoCorasick> {
+    static A: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    A.get_or_init(|| {
+        // Case-sensitive over the lower-cased text: a case-insensitive
+        // automaton loses the SIMD prefilter (measured 3× slower).
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(NAME_FRAGMENTS)
+            .ok()
+    })
+    .as_ref()
+}
+
+/// The value regex, compiled when a name fragment first occurs.
+fn assigned_value() -> Option<&'static Regex> {
+    static R: OnceLock<Option<Regex>> = OnceLock::new();
+    R.get_or_init(|| Regex::new(ASSIGNED_VALUE).ok()).as_ref()
+}
+
+/// Whether `hay` (already lower-cased) contains `needle` (ASCII case ignored).
+fn has(hay: &[u8], needle: &str) -> bool {
+    let lower = needle.to_ascii_lowercase();
+    memchr::memmem::find(hay, lower.as_bytes()).is_some()
+}
+
+/// Which detectors have a trigger in `lower` (the lower-cased text): each
+/// literal searched with `memmem`, stopping at its first occurrence.
+fn candidates(lower: &str) -> Vec<bool> {
+    let hay = lower.as_bytes();
+    SPECS
+        .iter()
+        .map(|s| s.triggers.iter().any(|t| has(hay, t)))
+        .collect()
+}
+
+fn regex(i: usize) -> Option<&'static Regex> {
+    let spec = SPECS.get(i)?;
+    regexes()
+        .get(i)?
+        .get_or_init(|| Regex::new(spec.src).ok())
+        .as_ref()
+}
+
+/// Every shape finding in `text` (not sorted).
+pub(super) fn scan_shapes(text: &str, out: &mut Vec<Finding>) {
+    // ASCII lower-casing keeps every byte offset.
+    let lower = text.to_ascii_lowercase();
+    for (i, wanted) in candidates(&lower).into_iter().enumerate() {
+        if !wanted {
+            continue;
+        }
+        let (Some(spec), Some(re)) = (SPECS.get(i), regex(i)) else {
+            continue;
+        };
+        for caps in re.captures_iter(text) {
+            let Some(m) = caps.get(spec.group) else {
+                continue;
+            };
+            let value = m.as_str();
+            let (start, mut end) = (m.start(), m.end());
+            let keep = match spec.check {
+                Check::Token => !is_placeholder(value),
+                Check::UrlPassword => !is_placeholder_password(value),
+                Check::PemBlock => {
+                    end = pem_end(text, end);
+                    true
+                }
+            };
+            if keep {
+                out.push(Finding {
+                    kind: spec.kind,
+                    start,
+                    end,
+                });
+            }
+        }
+    }
+    // Last: a specific kind found at the same span names it.
+    scan_assignments(text, &lower, out);
+}
+
+/// `NAME=value` where NAME says secret and the value looks random.
+fn scan_assignments(text: &str, lower: &str, out: &mut Vec<Finding>) {
+    // Most calls have no such name: do not even build the automaton.
+    if !NAME_FRAGMENTS.iter().any(|f| has(lower.as_bytes(), f)) {
+        return;
+    }
+    let Some(names) = name_fragments() else {
+        return;
+    };
+    let bytes = text.as_bytes();
+    let word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    let mut last_end = 0;
+    for m in names.find_iter(lower) {
+        // The whole word around the fragment is the name.
+        let end = m.end()
+            + bytes
+                .get(m.end()..)
+                .map_or(0, |r| r.iter().take_while(|b| word(b)).count());
+        if end <= last_end {
+            continue;
+        }
+        last_end = end;
+        let Some(rest) = text.get(end..) else {
+            continue;
+        };
+        let Some(v) = assigned_value()
+            .and_then(|r| r.captures(rest))
+            .and_then(|c| c.get(1))
+        else {
+            continue;
+        };
+        if looks_random(v.as_str()) {
+            out.push(Finding {
+                kind: ASSIGNMENT_KIND,
+                start: end + v.start(),
+                end: end + v.end(),
+            });
+        }
+    }
+}
+
+/// Documentation filler in a token: a run of five `x`/`X` (`ghp_xxxxx…`,
+/// `AKIAXXXXXXXXXXXXXXXX`), a run of eight identical letters, `...` or
+/// `***`, or fewer than six distinct letters and digits in the whole token
+/// (`AKIA0000000000000000`). Real keys are random: such runs have a
+/// probability below one in a million per key.
+///
+/// The AWS documentation keys (`AKIAIOSFODNN7EXAMPLE`) and tokens such as
+/// `ghp_EXAMPLE0000…` are *not* placeholders here: they are the fakes that
+/// guides, the project's corpus and users' own tests plant to check that a
+/// guard catches a key, so they are reported like real ones.
+pub(super) fn is_placeholder(token: &str) -> bool {
+    if token.contains("...") || token.contains("***") {
+        return true;
+    }
+    let bytes = token.as_bytes();
+    let mut run = 1usize;
+    for w in bytes.windows(2) {
+        let [a, b] = [w[0], w[1]];
+        if a == b {
+            run += 1;
+            if (matches!(a, b'x' | b'X') && run >= 5) || (a.is_ascii_alphabetic() && run >= 8) {
+                return true;
+            }
+        } else {
+            run = 1;
+        }
+    }
+    let mut seen = [false; 128];
+    let mut distinct = 0;
+    for b in bytes.iter().filter(|b| b.is_ascii_alphanumeric()) {
+        if let Some(s) = seen.get_mut(*b as usize) {
+            if !*s {
+                *s = true;
+                distinct += 1;
+            }
+        }
+    }
+    distinct < 6
+}
+
+/// The usual stand-ins for a password in a URL.
+fn is_placeholder_password(p: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "pass",
+        "password",
+        "passwd",
+        "pwd",
+        "secret",
+        "changeme",
+        "token",
+        "apikey",
+        "api_key",
+        "redacted",
+        "placeholder",
+        "example",
+        "mypassword",
+        "yourpassword",
+        "your_password",
+        "your-password",
+    ];
+    let lower = p.to_ascii_lowercase();
+    WORDS.contains(&lower.as_str())
+        || p.starts_with(['$', '<', '{', '%', '['])
+        || p.bytes().all(|b| b == p.as_bytes()[0])
+        || p.contains("***")
+        || p.contains("xxxx")
+}
+
+/// Shannon entropy in bits per character.
+fn entropy(s: &str) -> f64 {
+    let mut counts = [0usize; 256];
+    for b in s.bytes() {
+        counts[b as usize] += 1;
+    }
+    let n = s.len() as f64;
+    counts
+        .iter()
+        .filter(|c| **c > 0)
+        .map(|c| {
+            let p = *c as f64 / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// A value assigned to a secret-named variable that looks like a key:
+/// letters and digits mixed, entropy ≥ 3.5 bits per character. Placeholders
+/// (`xxxxxxxx`, `${TOKEN}`, `changeme_placeholder`) have low entropy or no
+/// digits.
+fn looks_random(value: &str) -> bool {
+    let mixed =
+        value.bytes().any(|b| b.is_ascii_digit()) && value.bytes().any(|b| b.is_ascii_alphabetic());
+    mixed && entropy(value) >= 3.5 && !is_placeholder(value)
+}
+
+/// The end of a PEM block whose header ends at `from`: after the matching
+/// `-----END … -----` line when there is one within [`MAX_PEM_BYTES`], else
+/// after the base64 body that follows (a block cut short by a head or tail).
+fn pem_end(text: &str, from: usize) -> usize {
+    let limit = (from + MAX_PEM_BYTES).min(text.len());
+    let window = text.as_bytes().get(from..limit).unwrap_or(&[]);
+    if let Some(at) = find(window, b"-----END ") {
+        let after = &window[at + 9..];
+        if let Some(close) = find(after, b"-----") {
+            return from + at + 9 + close + 5;
+        }
+    }
+    // No END line: the body lines that follow (base64, or `Key: value`
+    // headers of encrypted keys), up to the first empty or other line.
+    let mut end = 0;
+    let mut rest = window;
+    // The header's own line ending.
+    let first = rest
+        .iter()
+        .position(|b| *b == b'\n')
+        .map_or(rest.len(), |n| n + 1);
+    if rest
+        .get(..first)
+        .is_some_and(|l| l.iter().all(u8::is_ascii_whitespace))
+    {
+        end = first;
+        rest = rest.get(first..).unwrap_or(&[]);
+    }
+    while !rest.is_empty() {
+        let n = rest
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(rest.len(), |n| n + 1);
+        let line = rest.get(..n).unwrap_or(&[]);
+        let content = line.strip_suffix(b"\n").unwrap_or(line);
+        let content = content.strip_suffix(b"\r").unwrap_or(content);
+        let body = !content.is_empty()
+            && content
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(b));
+        let header =
+            content.contains(&b':') && content.iter().all(|b| b.is_ascii_graphic() || *b == b' ');
+        if !(body || header) {
+            break;
+        }
+        end += content.len();
+        if content.len() < line.len() && rest.len() > n {
+            // Include the newline only when another body line may follow.
+            end += line.len() - content.len();
+        }
+        rest = rest.get(n..).unwrap_or(&[]);
+    }
+    from + end
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_detector_compiles() {
+        for (i, s) in SPECS.iter().enumerate() {
+            assert!(regex(i).is_some(), "{}: {}", s.kind, s.src);
+            let re = Regex::new(s.src).ok();
+            assert!(
+                re.is_some_and(|r| r.captures_len() > s.group),
+                "{}: group {}",
+                s.kind,
+                s.group
+            );
+        }
+        assert!(name_fragments().is_some() && assigned_value().is_some());
+    }
+
+    #[test]
+    fn placeholders() {
+        for p in [
+            "AKIAXXXXXXXXXXXXXXXX",
+            "AKIA0000000000000000",
+            "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "sk-proj-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "sk-...xxxx",
+        ] {
+            assert!(is_placeholder(p), "{p}");
+        }
+        for real in [
+            "AKIAIOSFODNN7EXAMPLE",
+            "ghp_EXAMPLE0000000000000000000000000000",
+            "ghp_R8f2Kq9ZxL3mW7vN1pT5yB0cJ6hD4sA2eG8u",
+        ] {
+            assert!(!is_placeholder(real), "{real}");
+        }
+        for p in [
+            "password",
+            "PASS",
+            "${DB_PASS}",
+            "<password>",
+            "****",
+            "xxxxxx",
+        ] {
+            assert!(is_placeholder_password(p), "{p}");
+        }
+        assert!(!is_placeholder_password("hunter2"));
+    }
+
+    #[test]
+    fn pem_blocks_are_spanned_whole() {
+        let t = "x\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\nabc=\n-----END RSA PRIVATE KEY-----\ny";
+        let mut out = Vec::new();
+        scan_shapes(t, &mut out);
+        let f = out.first().copied();
+        assert_eq!(
+            f.map(|f| &t[f.start..f.end]),
+            Some("-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\nabc=\n-----END RSA PRIVATE KEY-----")
+        );
+        let cut = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\nAAAA\n\nnext";
+        let mut out = Vec::new();
+        scan_shapes(cut, &mut out);
+        assert_eq!(out.first().map(|f| f.end), Some(cut.len() - 5));
+    }
+}
