@@ -16,7 +16,7 @@
 //!   constant propagation of variables), unwraps wrappers (`sudo`, `env`,
 //!   `xargs`, `bash -c`, `eval`, `find -exec`, ...) from one data table and
 //!   follows decode-to-shell pipelines (`echo … | base64 -d | sh`).
-//! * [`normalize`]: tool calls of every kind (Bash, Read, Write, Edit, WebFetch,
+//! * [`normalize`](mod@normalize): tool calls of every kind (Bash, Read, Write, Edit, WebFetch,
 //!   MCP, ...) → actions.
 //! * [`programs`]: per-program knowledge as data (options taking values,
 //!   subcommands, which operands are paths, URLs, hosts or code).

@@ -131,7 +131,7 @@ impl CacheConfig {
     }
 }
 
-/// What [`load`] found in the cache.
+/// What [`load()`] found in the cache.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CacheStatus {
     /// The cached policy was used.

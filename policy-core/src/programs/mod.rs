@@ -11,7 +11,7 @@
 //! * [`parse`] splits an argument vector into subcommand path, canonical flags
 //!   (bundles split, `--long=value` split, unambiguous long prefixes expanded)
 //!   and operands;
-//! * [`effects`] applies the row's rules to the parsed arguments.
+//! * [`effects()`] applies the row's rules to the parsed arguments.
 //!
 //! ```
 //! use policy_core::programs::{effects, parse, Role};

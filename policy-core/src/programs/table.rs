@@ -7,7 +7,7 @@
 //! mean, as [`Rule`]s: "the values of `-o`/`--output` are written", "the last
 //! operand is written when there are at least two and no `-t`", "the operands
 //! are deleted, recursively when `-r` is given". Adding a program means adding
-//! a row; [`parse`](super::parse) and [`effects`](super::effects) interpret
+//! a row; [`parse`](fn@super::parse) and [`effects`](fn@super::effects) interpret
 //! the rows and know no program by name.
 //!
 //! Conventions:

@@ -52,7 +52,7 @@ impl Answer {
 }
 
 /// The answer to `event` from `agent` when the policy decided `decision` for
-/// the reason `reason` (see [`reason`](crate::protocol::reason)).
+/// the reason `reason` (see [`reason`](fn@crate::protocol::reason)).
 ///
 /// ```
 /// use policy_core::policy::Decision;

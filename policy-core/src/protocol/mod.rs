@@ -5,9 +5,9 @@
 //! * [`input`]: a payload → a [`HookInput`] (event plus an agent-neutral
 //!   [`ToolCall`](crate::ToolCall)), mapping each agent's tool names to ours
 //!   (`run_shell_command`, `execute_command`, `bash` → `Bash`, ...).
-//! * [`answer`]: a decision → the agent's answer (stdout JSON, stderr, exit
+//! * [`answer`](mod@answer): a decision → the agent's answer (stdout JSON, stderr, exit
 //!   code), failing closed where an agent cannot express a decision.
-//! * [`reason`]: the one-paragraph explanation that names the deciding rules.
+//! * [`reason`](mod@reason): the one-paragraph explanation that names the deciding rules.
 //!
 //! ```
 //! use policy_core::protocol::{self, Agent, Event};
