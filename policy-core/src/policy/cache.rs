@@ -46,7 +46,7 @@ use sha2::{Digest, Sha256};
 
 use crate::policy::load::{self, Source, MAX_POLICY_BYTES};
 use crate::policy::matcher::Matcher;
-use crate::policy::prefilter::{Class, Prefilter, StoredDfa};
+use crate::policy::prefilter::{Class, Prefilter, StoredDfa, StoredIndex};
 use crate::policy::schema::Decision;
 use crate::policy::stored::SRule;
 use crate::policy::{CompiledRule, Policy, PolicyError};
@@ -55,7 +55,7 @@ use crate::policy::{CompiledRule, Policy, PolicyError};
 /// whenever the stored representation (the policy's serde types, the
 /// prefilter's pattern derivation) changes meaning; files of another version
 /// are ignored.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 /// The first bytes of every cache file.
 const MAGIC: &[u8; 8] = b"APOLCACH";
@@ -429,6 +429,8 @@ struct Stored {
     rules: Vec<StoredRule>,
     rate_limits: Vec<crate::state::RateLimit>,
     taint: crate::state::TaintConfig,
+    /// The candidate index, so that a load does not derive it again.
+    prefilter: StoredIndex,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -459,6 +461,7 @@ fn encode(
         other_hosts: policy.other_hosts,
         rate_limits: policy.rate_limits.clone(),
         taint: policy.taint.clone(),
+        prefilter: policy.prefilter.stored_index(),
         rules: policy
             .rules
             .iter()
@@ -637,7 +640,7 @@ fn decode(stored: Stored, dfas: Vec<StoredDfa>) -> Option<Policy> {
             matcher,
         });
     }
-    let prefilter = Arc::new(Prefilter::with_dfas(&rules, dfas));
+    let prefilter = Arc::new(Prefilter::from_index(stored.prefilter, rules.len(), dfas)?);
     Some(Policy {
         sources: stored.sources,
         default: stored.default,
