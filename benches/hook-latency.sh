@@ -18,7 +18,8 @@ JSON
 cat > "$tmp/deny.json" <<'JSON'
 {"session_id":"s","cwd":"/home/dev/project","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"git push --force origin main"}}
 JSON
-export HOME=/home/dev XDG_CACHE_HOME="$tmp/cache"
+# Session state (rate limits, taint) goes to a fresh directory, not ~/.local.
+export HOME=/home/dev XDG_CACHE_HOME="$tmp/cache" AGENT_POLICY_STATE_DIR="$tmp/state"
 unset AGENT_POLICY_FILE XDG_CONFIG_HOME
 # hyperfine 1.15 (Debian 12) has no --input: each command reads its payload
 # through a shell redirection, and hyperfine subtracts the shell's own start-up.

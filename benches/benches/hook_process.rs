@@ -34,6 +34,8 @@ fn run_once(program: &Path, args: &[&str], payload: &str, cache: &Path) {
         .args(args)
         .env("HOME", "/home/dev")
         .env("AGENT_POLICY_CACHE_DIR", cache)
+        // Session state (rate-limit counters) in a scratch directory, not ~/.local.
+        .env("AGENT_POLICY_STATE_DIR", cache.join("state"))
         .env_remove("AGENT_POLICY_FILE")
         .env_remove("XDG_CONFIG_HOME")
         .stdin(Stdio::piped())
