@@ -11,8 +11,9 @@
 //!   to parsing) and uses the file only when that hash matches, so editing any
 //!   extended file invalidates the entry.
 //! * **Content.** The merged, validated policy (settings and rules, serialized
-//!   with `postcard`, so the YAML parser and validation are skipped) and the dense
-//!   DFAs of candidate selection in `regex-automata`'s serialized form
+//!   with `postcard`, so the YAML parser and validation are skipped), the
+//!   candidate index of the prefilter (its shape checked on load) and
+//!   the dense DFAs of candidate selection in `regex-automata`'s serialized form
 //!   (deserialized from the file's bytes, which are validated by
 //!   `regex-automata`). Rule regexes and globs are compiled on first use.
 //! * **Validation.** Magic, format version, key, length and a checksum of the

@@ -7,7 +7,9 @@
 //! they are tried on — the program name, the first subcommand word, each
 //! canonical flag, each argument, the `program args…` line, the action kind,
 //! the tool name — and each such class compiles into one **anchored
-//! multi-pattern dense DFA** (a pattern must match the whole token). Free-text
+//! multi-pattern dense DFA** (a pattern must match the whole token), except
+//! the literal classes (program, subcommand, flag, action kind), whose
+//! patterns are plain strings looked up in a sorted list. Free-text
 //! patterns (argument regexes, `code` over a code execution's text, `raw` over
 //! the command text) go into `meta::Regex::new_many` sets, built on first use.
 //!
@@ -1088,5 +1090,28 @@ mod tests {
             c.len(),
             p.rules.len()
         );
+    }
+
+    #[test]
+    fn stored_index_round_trips_and_refuses_another_shape() {
+        let p = Policy::builtin("default").unwrap();
+        let n = p.rules.len();
+        let index = p.prefilter.stored_index();
+        let again = super::Prefilter::from_index(index.clone(), n, p.prefilter.stored_dfas())
+            .expect("the index of these rules fits them");
+        assert_eq!(format!("{again:?}"), format!("{:?}", p.prefilter));
+        assert_eq!(again.reqs, p.prefilter.reqs);
+        assert_eq!(again.by_pattern, p.prefilter.by_pattern);
+        assert_eq!(again.generic, p.prefilter.generic);
+        // Another number of rules, a pattern id out of range, a class missing.
+        assert!(super::Prefilter::from_index(index.clone(), n + 1, Vec::new()).is_none());
+        let mut bad = index.clone();
+        if let Some(g) = bad.reqs.iter_mut().flatten().next() {
+            g.push(u32::MAX);
+        }
+        assert!(super::Prefilter::from_index(bad, n, Vec::new()).is_none());
+        let mut short = index;
+        short.patterns.pop();
+        assert!(super::Prefilter::from_index(short, n, Vec::new()).is_none());
     }
 }
