@@ -1097,8 +1097,9 @@ mod tests {
         let p = Policy::builtin("default").unwrap();
         let n = p.rules.len();
         let index = p.prefilter.stored_index();
-        let again = super::Prefilter::from_index(index.clone(), n, p.prefilter.stored_dfas())
-            .expect("the index of these rules fits them");
+        // The index of these rules fits them.
+        let again =
+            super::Prefilter::from_index(index.clone(), n, p.prefilter.stored_dfas()).unwrap();
         assert_eq!(format!("{again:?}"), format!("{:?}", p.prefilter));
         assert_eq!(again.reqs, p.prefilter.reqs);
         assert_eq!(again.by_pattern, p.prefilter.by_pattern);
