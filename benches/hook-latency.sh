@@ -18,6 +18,7 @@ JSON
 cat > "$tmp/deny.json" <<'JSON'
 {"session_id":"s","cwd":"/home/dev/project","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"git push --force origin main"}}
 JSON
+# Session state (rate limits, taint) and the audit log go to a fresh directory, not ~/.local.
 export HOME=/home/dev XDG_CACHE_HOME="$tmp/cache" AGENT_POLICY_STATE_DIR="$tmp/state"
 unset AGENT_POLICY_FILE XDG_CONFIG_HOME XDG_STATE_HOME
 # hyperfine 1.15 (Debian 12) has no --input: each command reads its payload

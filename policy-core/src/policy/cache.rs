@@ -11,8 +11,9 @@
 //!   to parsing) and uses the file only when that hash matches, so editing any
 //!   extended file invalidates the entry.
 //! * **Content.** The merged, validated policy (settings and rules, serialized
-//!   with `postcard`, so the YAML parser and validation are skipped) and the dense
-//!   DFAs of candidate selection in `regex-automata`'s serialized form
+//!   with `postcard`, so the YAML parser and validation are skipped), the
+//!   candidate index of the prefilter (its shape checked on load) and
+//!   the dense DFAs of candidate selection in `regex-automata`'s serialized form
 //!   (deserialized from the file's bytes, which are validated by
 //!   `regex-automata`). Rule regexes and globs are compiled on first use.
 //! * **Validation.** Magic, format version, key, length and a checksum of the
@@ -46,7 +47,7 @@ use sha2::{Digest, Sha256};
 
 use crate::policy::load::{self, Source, MAX_POLICY_BYTES};
 use crate::policy::matcher::Matcher;
-use crate::policy::prefilter::{Class, Prefilter, StoredDfa};
+use crate::policy::prefilter::{Class, Prefilter, StoredDfa, StoredIndex};
 use crate::policy::schema::{AuditSection, Decision};
 use crate::policy::stored::SRule;
 use crate::policy::{CompiledRule, Policy, PolicyError};
@@ -55,7 +56,7 @@ use crate::policy::{CompiledRule, Policy, PolicyError};
 /// whenever the stored representation (the policy's serde types, the
 /// prefilter's pattern derivation) changes meaning; files of another version
 /// are ignored.
-pub const FORMAT_VERSION: u32 = 7;
+pub const FORMAT_VERSION: u32 = 8;
 
 /// The first bytes of every cache file.
 const MAGIC: &[u8; 8] = b"APOLCACH";
@@ -430,6 +431,8 @@ struct Stored {
     rules: Vec<StoredRule>,
     rate_limits: Vec<crate::state::RateLimit>,
     taint: crate::state::TaintConfig,
+    /// The candidate index, so that a load does not derive it again.
+    prefilter: StoredIndex,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -461,6 +464,7 @@ fn encode(
         rate_limits: policy.rate_limits.clone(),
         taint: policy.taint.clone(),
         audit: policy.audit.clone(),
+        prefilter: policy.prefilter.stored_index(),
         rules: policy
             .rules
             .iter()
@@ -639,7 +643,7 @@ fn decode(stored: Stored, dfas: Vec<StoredDfa>) -> Option<Policy> {
             matcher,
         });
     }
-    let prefilter = Arc::new(Prefilter::with_dfas(&rules, dfas));
+    let prefilter = Arc::new(Prefilter::from_index(stored.prefilter, rules.len(), dfas)?);
     Some(Policy {
         sources: stored.sources,
         default: stored.default,

@@ -4,8 +4,10 @@
 
 use std::sync::OnceLock;
 
-use globset::{GlobBuilder, GlobMatcher};
-use regex::Regex;
+use globset::GlobBuilder;
+use regex_automata::meta::{self, Regex};
+use regex_automata::nfa::thompson::WhichCaptures;
+use regex_automata::util::syntax;
 
 use crate::action::{Action, Context, NetDirection, Word};
 use crate::call::ToolCall;
@@ -47,7 +49,7 @@ impl LazyRegex {
 #[derive(Debug, Clone)]
 pub(crate) struct LazyGlob {
     pub(crate) src: String,
-    compiled: OnceLock<Option<GlobMatcher>>,
+    compiled: OnceLock<Option<Regex>>,
 }
 
 impl LazyGlob {
@@ -63,7 +65,7 @@ impl LazyGlob {
         self.compiled
             .get_or_init(|| glob("", "", &self.src).ok())
             .as_ref()
-            .is_some_and(|g| g.is_match(text))
+            .is_some_and(|g| g.is_match(text.as_bytes()))
     }
 }
 
@@ -152,14 +154,27 @@ const CONTEXT_KINDS: &[&str] = &[
 /// Most nesting of `any` / `all` / `not` in one rule.
 const MAX_MATCH_DEPTH: usize = 16;
 
+/// Compiles a rule regex for `is_match` only: the `regex` crate's syntax,
+/// semantics (Unicode, UTF-8, leftmost-first) and size limits, built with
+/// [`lean`]. Measured on a `git status` hook call, which compiles seven rule
+/// regexes: 12.1 M instructions with `regex::Regex`, 6.2 M this way.
 fn regex(rule: &str, field: &str, re: &str) -> Result<Regex, PolicyError> {
-    regex::RegexBuilder::new(re)
-        .size_limit(1 << 20)
-        .dfa_size_limit(1 << 20)
-        .build()
-        .map_err(|e| {
+    meta::Builder::new()
+        .configure(
+            lean()
+                .nfa_size_limit(Some(1 << 20))
+                .hybrid_cache_capacity(1 << 20),
+        )
+        .build(re)
+        .map_err(|_| {
+            // Report the `regex` crate's message (the same parser and limits).
+            let text = regex::RegexBuilder::new(re)
+                .size_limit(1 << 20)
+                .dfa_size_limit(1 << 20)
+                .build()
+                .err()
+                .map_or_else(|| "too large".to_string(), |e| e.to_string());
             // The regex crate's message spans several lines (pattern, caret, error); keep the error.
-            let text = e.to_string();
             let why = text
                 .lines()
                 .rev()
@@ -170,13 +185,43 @@ fn regex(rule: &str, field: &str, re: &str) -> Result<Regex, PolicyError> {
         })
 }
 
-fn glob(rule: &str, field: &str, g: &str) -> Result<GlobMatcher, PolicyError> {
-    GlobBuilder::new(g)
+/// The `meta` configuration of every regex built for `is_match` alone: the
+/// lazy DFA and the PikeVM, without the engines that cost more to build than
+/// a hook process gets back (literal prefilters, full and one-pass DFAs,
+/// capture groups). Same matches, same syntax.
+pub(crate) fn lean() -> meta::Config {
+    meta::Config::new()
+        .which_captures(WhichCaptures::Implicit)
+        .auto_prefilter(false)
+        .dfa(false)
+        .onepass(false)
+}
+
+/// A compiled glob: the regex `globset` matches it with (bytes syntax, `.`
+/// matching newlines, as `GlobMatcher` does), built with [`lean`] and
+/// `globset`'s limits. `glob_matcher(g).is_match(path.as_bytes())` is
+/// `g.compile_matcher().is_match(path)` on Unix.
+pub(crate) fn glob_matcher(g: &globset::Glob) -> Option<Regex> {
+    meta::Builder::new()
+        .configure(
+            lean()
+                .utf8_empty(false)
+                .nfa_size_limit(Some(10 * (1 << 20)))
+                .hybrid_cache_capacity(10 * (1 << 20)),
+        )
+        .syntax(syntax::Config::new().utf8(false).dot_matches_new_line(true))
+        .build(g.regex())
+        .ok()
+}
+
+fn glob(rule: &str, field: &str, g: &str) -> Result<Regex, PolicyError> {
+    let parsed = GlobBuilder::new(g)
         .literal_separator(true)
         .backslash_escape(true)
         .build()
-        .map(|g| g.compile_matcher())
-        .map_err(|e| PolicyError::rule(rule, format!("`{field}`: invalid glob `{g}`: {e}")))
+        .map_err(|e| PolicyError::rule(rule, format!("`{field}`: invalid glob `{g}`: {e}")))?;
+    glob_matcher(&parsed)
+        .ok_or_else(|| PolicyError::rule(rule, format!("`{field}`: glob `{g}` is too large")))
 }
 
 /// The regex globset matches glob `g` with (the options of every rule glob), as
@@ -369,7 +414,13 @@ impl Matcher {
         // `{project}`); check their syntax now.
         if let (true, Some(p)) = (eager, &matcher.path) {
             for g in p {
-                glob(rule, "path", g)?;
+                GlobBuilder::new(g)
+                    .literal_separator(true)
+                    .backslash_escape(true)
+                    .build()
+                    .map_err(|e| {
+                        PolicyError::rule(rule, format!("`path`: invalid glob `{g}`: {e}"))
+                    })?;
             }
         }
         Ok(matcher)

@@ -38,7 +38,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use globset::{GlobBuilder, GlobMatcher};
+use globset::GlobBuilder;
 use serde::Serialize;
 
 pub use engine::{Engine, Layer};
@@ -156,7 +156,7 @@ impl Verdict {
 pub struct Env {
     home: Option<String>,
     project: String,
-    globs: RefCell<HashMap<String, Option<GlobMatcher>>>,
+    globs: RefCell<HashMap<String, Option<regex_automata::meta::Regex>>>,
     /// Whether the call being evaluated holds a secret (scanned once per call,
     /// not once per action and rule; reset by [`Env::start_call`]).
     secret: RefCell<Option<bool>>,
@@ -251,10 +251,11 @@ impl Env {
                 .literal_separator(true)
                 .build()
                 .ok()
-                .map(|x| x.compile_matcher())
+                .and_then(|x| matcher::glob_matcher(&x))
         });
-        m.as_ref()
-            .is_some_and(|m| m.is_match(path) || m.is_match(format!("{path}/")))
+        m.as_ref().is_some_and(|m| {
+            m.is_match(path.as_bytes()) || m.is_match(format!("{path}/").as_bytes())
+        })
     }
 
     /// True when `path` is not inside any of `roots` (component-wise). A

@@ -7,7 +7,9 @@
 //! they are tried on — the program name, the first subcommand word, each
 //! canonical flag, each argument, the `program args…` line, the action kind,
 //! the tool name — and each such class compiles into one **anchored
-//! multi-pattern dense DFA** (a pattern must match the whole token). Free-text
+//! multi-pattern dense DFA** (a pattern must match the whole token), except
+//! the literal classes (program, subcommand, flag, action kind), whose
+//! patterns are plain strings looked up in a sorted list. Free-text
 //! patterns (argument regexes, `code` over a code execution's text, `raw` over
 //! the command text) go into `meta::Regex::new_many` sets, built on first use.
 //!
@@ -98,7 +100,24 @@ impl Class {
     /// make determinization take seconds before it hits its size limit
     /// (measured: 88 patterns, 3.4 s). `meta` handles them lazily instead.
     fn uses_dfa(self) -> bool {
-        self.anchored() && self != Class::Tool
+        self.anchored() && self != Class::Tool && !self.literal()
+    }
+
+    /// Patterns are plain strings compared with the whole token (program
+    /// names, subcommand words, flags, action kinds): looked up in a sorted
+    /// list instead of a DFA. A trie of a few hundred program names is a
+    /// dense DFA of 700 KB, whose validation on every cache load cost more
+    /// than the rest of the prefilter.
+    fn literal(self) -> bool {
+        matches!(
+            self,
+            Class::Program | Class::Subcommand | Class::Flag | Class::Kind
+        )
+    }
+
+    /// Cheap to scan: a DFA or a literal lookup.
+    fn cheap(self) -> bool {
+        self.uses_dfa() || self.literal()
     }
 
     /// How selective a group on this class usually is (lower: fewer actions
@@ -125,15 +144,15 @@ impl Class {
     }
 }
 
-/// One required pattern: its class and regex source (escaped for literals).
+/// One required pattern: its class and regex source (escaped for literals),
+/// or for a [`Class::literal`] class the literal itself.
 type Pat = (Class, String);
 
 /// Required groups of one match block (AND of ORs).
 fn groups(m: &Matcher) -> Vec<Vec<Pat>> {
     let mut out: Vec<Vec<Pat>> = Vec::new();
-    let lits = |class: Class, v: &[String]| -> Vec<Pat> {
-        v.iter().map(|x| (class, regex::escape(x))).collect()
-    };
+    let lits =
+        |class: Class, v: &[String]| -> Vec<Pat> { v.iter().map(|x| (class, x.clone())).collect() };
     let mut push = |g: Vec<Pat>| {
         // An empty list never matches; the rule is dead and needs no group.
         if !g.is_empty() {
@@ -149,7 +168,7 @@ fn groups(m: &Matcher) -> Vec<Vec<Pat>> {
             push(
                 subs.iter()
                     .filter_map(|s| s.first())
-                    .map(|w| (Class::Subcommand, regex::escape(w)))
+                    .map(|w| (Class::Subcommand, w.clone()))
                     .collect(),
             );
         }
@@ -159,7 +178,7 @@ fn groups(m: &Matcher) -> Vec<Vec<Pat>> {
     }
     if let Some(f) = &m.all_flags {
         for x in f {
-            push(vec![(Class::Flag, regex::escape(x))]);
+            push(vec![(Class::Flag, x.clone())]);
         }
     }
     if let Some(args) = &m.any_arg {
@@ -236,6 +255,8 @@ enum Engine {
     Empty,
     /// An anchored dense DFA.
     Dfa(Box<dense::DFA<Vec<u32>>>),
+    /// Literal patterns: their ids sorted by pattern (patterns are unique).
+    Literal(Vec<u32>),
     /// A `meta::Regex` over the patterns, built on first use; `None` when it
     /// could not be built (then every pattern of the class counts as fired).
     Meta(OnceLock<Option<meta::Regex>>),
@@ -289,7 +310,13 @@ fn build_meta(class: Class, patterns: &[String]) -> Option<meta::Regex> {
             meta::Config::new()
                 .match_kind(MatchKind::All)
                 .utf8_empty(!class.anchored())
-                .nfa_size_limit(Some(16 << 20)),
+                .nfa_size_limit(Some(16 << 20))
+                // Built per process for a few short tokens: skip the engines
+                // that cost more to build than they save (see matcher::regex).
+                .which_captures(thompson::WhichCaptures::None)
+                .auto_prefilter(false)
+                .dfa(false)
+                .onepass(false),
         )
         .syntax(syn)
         .build_many(&full)
@@ -305,6 +332,10 @@ impl ClassSet {
     ) -> ClassSet {
         let engine = if patterns.is_empty() {
             Engine::Empty
+        } else if class.literal() {
+            let mut ids: Vec<u32> = (0..patterns.len() as u32).collect();
+            ids.sort_unstable_by(|&a, &b| patterns.get(a as usize).cmp(&patterns.get(b as usize)));
+            Engine::Literal(ids)
         } else if let Some(d) = dfa {
             Engine::Dfa(Box::new(d))
         } else if class.uses_dfa() {
@@ -333,6 +364,16 @@ impl ClassSet {
     fn scan(&self, token: &str, fired: &mut [u64]) {
         match &self.engine {
             Engine::Empty => {}
+            Engine::Literal(ids) => {
+                let pat = |id: u32| self.patterns.get(id as usize).map_or("", String::as_str);
+                let from = ids.partition_point(|&id| pat(id) < token);
+                for &id in ids.get(from..).unwrap_or_default() {
+                    if pat(id) != token {
+                        break;
+                    }
+                    set_bit(fired, self.base as usize + id as usize);
+                }
+            }
             Engine::Dfa(dfa) => {
                 let Ok(mut sid) = dfa.start_state(&start::Config::new().anchored(Anchored::Yes))
                 else {
@@ -403,6 +444,15 @@ pub(crate) struct StoredDfa {
     pub(crate) bytes: Vec<u8>,
 }
 
+/// The candidate index of a [`Prefilter`] as stored in the cache.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct StoredIndex {
+    /// Per class (in [`CLASSES`] order): its patterns, in id order.
+    patterns: Vec<Vec<String>>,
+    /// Per rule: its groups as global pattern ids.
+    reqs: Vec<Vec<Vec<u32>>>,
+}
+
 /// Candidate selection for one policy's rules.
 pub(crate) struct Prefilter {
     sets: Vec<ClassSet>,
@@ -424,6 +474,7 @@ impl std::fmt::Debug for Prefilter {
             let engine = match &s.engine {
                 Engine::Empty => "empty".to_string(),
                 Engine::Dfa(x) => format!("dfa ({} bytes)", x.memory_usage()),
+                Engine::Literal(_) => "literal".to_string(),
                 Engine::Meta(_) => "meta".to_string(),
             };
             d.field(
@@ -476,7 +527,7 @@ impl Prefilter {
             // the rule has nothing else.
             let cheap: Vec<Vec<Pat>> = gs
                 .iter()
-                .filter(|g| g.iter().all(|(c, _)| c.uses_dfa()))
+                .filter(|g| g.iter().all(|(c, _)| c.cheap()))
                 .cloned()
                 .collect();
             let chosen = if cheap.is_empty() {
@@ -502,6 +553,61 @@ impl Prefilter {
             }
             local.push(rule_groups);
         }
+        let mut base = 0u32;
+        let mut bases = [0u32; CLASSES.len()];
+        for (b, list) in bases.iter_mut().zip(&lists) {
+            *b = base;
+            base += list.len() as u32;
+        }
+        let global = |c: Class, id: u32| bases.get(c as usize).copied().unwrap_or(0) + id;
+        let reqs: Vec<Vec<Vec<u32>>> = local
+            .into_iter()
+            .map(|gs| {
+                gs.into_iter()
+                    .map(|g| g.into_iter().map(|(c, id)| global(c, id)).collect())
+                    .collect()
+            })
+            .collect();
+        Prefilter::assemble(lists, reqs, stored)
+    }
+
+    /// The candidate index to store in the cache (patterns per class, groups
+    /// per rule), so that a load does not derive it from the rules again.
+    pub(crate) fn stored_index(&self) -> StoredIndex {
+        StoredIndex {
+            patterns: self.sets.iter().map(|s| s.patterns.clone()).collect(),
+            reqs: self.reqs.clone(),
+        }
+    }
+
+    /// The prefilter of `rules` rules from a stored index (see
+    /// [`Prefilter::stored_index`]) and stored DFAs; `None` when the index
+    /// does not fit (then the cache entry is invalid).
+    pub(crate) fn from_index(
+        index: StoredIndex,
+        rules: usize,
+        stored: Vec<StoredDfa>,
+    ) -> Option<Prefilter> {
+        if index.patterns.len() != CLASSES.len() || index.reqs.len() != rules {
+            return None;
+        }
+        let total: usize = index.patterns.iter().map(Vec::len).sum();
+        let fits = index
+            .reqs
+            .iter()
+            .flatten()
+            .flatten()
+            .all(|&id| (id as usize) < total);
+        fits.then(|| Prefilter::assemble(index.patterns, index.reqs, stored))
+    }
+
+    /// The prefilter over `lists` (patterns per class, in [`CLASSES`] order)
+    /// and `reqs` (per rule, its groups of global pattern ids).
+    fn assemble(
+        lists: Vec<Vec<String>>,
+        reqs: Vec<Vec<Vec<u32>>>,
+        stored: Vec<StoredDfa>,
+    ) -> Prefilter {
         let mut stored: HashMap<Class, StoredDfa> =
             stored.into_iter().map(|s| (s.class, s)).collect();
         let mut sets = Vec::with_capacity(CLASSES.len());
@@ -516,15 +622,9 @@ impl Prefilter {
             base += n;
         }
         let total = base as usize;
-        let global = |c: Class, id: u32| sets.get(c as usize).map_or(0, |s| s.base) + id;
-        let mut reqs = Vec::with_capacity(rules.len());
         let mut by_pattern: Vec<Vec<u32>> = vec![Vec::new(); total];
         let mut generic = Vec::new();
-        for (i, gs) in local.into_iter().enumerate() {
-            let gs: Vec<Vec<u32>> = gs
-                .into_iter()
-                .map(|g| g.into_iter().map(|(c, id)| global(c, id)).collect())
-                .collect();
+        for (i, gs) in reqs.iter().enumerate() {
             match gs.first() {
                 None => generic.push(i),
                 Some(first) => {
@@ -537,14 +637,13 @@ impl Prefilter {
                     }
                 }
             }
-            reqs.push(gs);
         }
         Prefilter {
             sets,
+            rules: reqs.len(),
             reqs,
             by_pattern,
             generic,
-            rules: rules.len(),
             words: total.div_ceil(64),
         }
     }
@@ -991,5 +1090,29 @@ mod tests {
             c.len(),
             p.rules.len()
         );
+    }
+
+    #[test]
+    fn stored_index_round_trips_and_refuses_another_shape() {
+        let p = Policy::builtin("default").unwrap();
+        let n = p.rules.len();
+        let index = p.prefilter.stored_index();
+        // The index of these rules fits them.
+        let again =
+            super::Prefilter::from_index(index.clone(), n, p.prefilter.stored_dfas()).unwrap();
+        assert_eq!(format!("{again:?}"), format!("{:?}", p.prefilter));
+        assert_eq!(again.reqs, p.prefilter.reqs);
+        assert_eq!(again.by_pattern, p.prefilter.by_pattern);
+        assert_eq!(again.generic, p.prefilter.generic);
+        // Another number of rules, a pattern id out of range, a class missing.
+        assert!(super::Prefilter::from_index(index.clone(), n + 1, Vec::new()).is_none());
+        let mut bad = index.clone();
+        if let Some(g) = bad.reqs.iter_mut().flatten().next() {
+            g.push(u32::MAX);
+        }
+        assert!(super::Prefilter::from_index(bad, n, Vec::new()).is_none());
+        let mut short = index;
+        short.patterns.pop();
+        assert!(super::Prefilter::from_index(short, n, Vec::new()).is_none());
     }
 }
