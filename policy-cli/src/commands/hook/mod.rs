@@ -295,7 +295,7 @@ fn decide(input: &HookInput, policy: Option<PathBuf>) -> Result<Answer, String> 
         (Event::Other(_), _) => return Ok(silent),
         (Event::PreToolUse, None) => return Err("a tool event without a tool call".into()),
     };
-    check_clock()?;
+    let clock = check_clock()?;
     let mut opts = ShellOptions::from_process_env();
     let cwd = call
         .cwd
@@ -307,7 +307,10 @@ fn decide(input: &HookInput, policy: Option<PathBuf>) -> Result<Answer, String> 
     discovery.protect.extend(installation_paths());
     let project = discovery.project.clone();
     let found = discovery.find(&cwd).map_err(|e| e.to_string())?;
-    let mut engine = found.engine(opts);
+    let mut engine = found
+        .engine(opts)
+        .with_wasm_host(crate::commands::wasm_host())
+        .with_clock(clock);
     if let Some(p) = project {
         engine = engine.with_project(&p);
     }
