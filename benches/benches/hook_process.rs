@@ -7,6 +7,11 @@
 //! one run, so their ratio is what DESIGN §11's "≤ 1.5 × the process floor"
 //! is about.
 //!
+//! The `hook_wasm` group compares, with a one-rule user policy instead of the
+//! builtin packs (the self-protection layer stays): a policy with one `match`
+//! rule, and one with one precompiled WASM rule (`rules/wasm/deploy_hours.wasm`
+//! when built, else `sudo_ask.wat`) — DESIGN §11: ≤ 2 × the floor.
+//!
 //! `policy-cli` is another package: build it first. `bash benches/hook-latency.sh`
 //! does both steps:
 //!
@@ -30,11 +35,19 @@ fn policy_cli() -> Option<PathBuf> {
 }
 
 fn run_once(program: &Path, args: &[&str], payload: &str, cache: &Path) {
-    let mut child = match Command::new(program)
+    run_with(program, args, payload, cache, None)
+}
+
+fn run_with(program: &Path, args: &[&str], payload: &str, cache: &Path, policy: Option<&Path>) {
+    let mut cmd = Command::new(program);
+    match policy {
+        Some(p) => cmd.env("AGENT_POLICY_FILE", p),
+        None => cmd.env_remove("AGENT_POLICY_FILE"),
+    };
+    let mut child = match cmd
         .args(args)
         .env("HOME", "/home/dev")
         .env("AGENT_POLICY_CACHE_DIR", cache)
-        .env_remove("AGENT_POLICY_FILE")
         .env_remove("XDG_CONFIG_HOME")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -83,6 +96,52 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("hook_git_push_force_deny", |b| {
         b.iter(|| run_once(&cli, &["hook"], DENY, &cache))
+    });
+    g.finish();
+
+    // One-rule policies: a `match` rule, and a precompiled WASM rule.
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/wasm");
+    let (module, config) = if rules.join("deploy_hours.wasm").is_file() {
+        (
+            rules.join("deploy_hours.wasm"),
+            r#"{ commands: ["kubectl apply"], start_hour: 9, end_hour: 17 }"#,
+        )
+    } else {
+        (rules.join("sudo_ask.wat"), "null")
+    };
+    let dir = std::env::temp_dir().join("agent-policy-bench-wasm");
+    let _ = std::fs::create_dir_all(&dir);
+    let plain = dir.join("match.yaml");
+    let wasm = dir.join("wasm.yaml");
+    let written = std::fs::write(
+        &plain,
+        "version: 1\nrules:\n  - id: one\n    decision: deny\n    message: m\n    match: { program: kubectl, subcommand: apply }\n",
+    )
+    .and_then(|()| {
+        std::fs::write(
+            &wasm,
+            format!(
+                "version: 1\nrules:\n  - id: one\n    message: m\n    wasm: {}\n    config: {config}\n",
+                module.display()
+            ),
+        )
+    });
+    if let Err(e) = written {
+        eprintln!("cannot write the bench policies: {e}");
+        return;
+    }
+    // Warm both caches (compiled policy, .cwasm).
+    run_with(&cli, &["hook"], BENIGN, &cache, Some(&plain));
+    run_with(&cli, &["hook"], BENIGN, &cache, Some(&wasm));
+    let mut g = c.benchmark_group("hook_wasm");
+    g.bench_function("floor", |b| {
+        b.iter(|| run_once(&floor, &[], BENIGN, &cache))
+    });
+    g.bench_function("hook_one_match_rule", |b| {
+        b.iter(|| run_with(&cli, &["hook"], BENIGN, &cache, Some(&plain)))
+    });
+    g.bench_function("hook_one_precompiled_wasm_rule", |b| {
+        b.iter(|| run_with(&cli, &["hook"], BENIGN, &cache, Some(&wasm)))
     });
     g.finish();
 }

@@ -2,13 +2,18 @@
 //! process deserializes (tens of microseconds) instead of compiling
 //! (milliseconds).
 //!
-//! * **Where.** `DIR/wasm/KEY.cwasm`, `DIR` being the compiled-policy cache
-//!   directory (`AGENT_POLICY_CACHE_DIR`, else `$XDG_CACHE_HOME/agent-policy`,
-//!   else `~/.cache/agent-policy`).
+//! * **Where.** `DIR/wasm/MODULE-ENGINE.cwasm`, `DIR` being the
+//!   compiled-policy cache directory (`AGENT_POLICY_CACHE_DIR`, else
+//!   `$XDG_CACHE_HOME/agent-policy`, else `~/.cache/agent-policy`), `MODULE`
+//!   the SHA-256 of the module bytes and `ENGINE` the first 64 bits of the key.
 //! * **Key.** SHA-256 of the module bytes' SHA-256 and wasmtime's
 //!   `Engine::precompile_compatibility_hash()` (target, compiler flags,
-//!   tunables — fuel, epochs, signals — and wasmtime's version): a module
-//!   compiled by another engine configuration is another file.
+//!   tunables — fuel, epochs, memory layout — and wasmtime's version): a module
+//!   compiled by another engine configuration is another file. A build
+//!   without the `compiler` feature cannot compute that hash (wasmtime offers
+//!   it only with a compiler): it tries the files of the module by name, and
+//!   wasmtime's own check on deserialization (the same configuration data)
+//!   accepts the compatible one.
 //! * **File.** A header — magic, key, the module's SHA-256, body length and a
 //!   checksum of the body — then wasmtime's serialized module.
 //! * **Validation.** A file is used only when the header matches the key
@@ -26,9 +31,7 @@
 #![allow(unsafe_code)]
 
 use std::hash::Hasher;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use sha2::{Digest, Sha256};
 use wasmtime::{Engine, Module};
@@ -59,13 +62,23 @@ impl Hasher for ShaHasher {
     }
 }
 
-/// The cache key of a module with SHA-256 `module` on `engine`.
-pub(crate) fn key(engine: &Engine, module: &[u8; 32]) -> [u8; 32] {
+/// The cache key of a module with SHA-256 `module` on `engine`; `None` in a
+/// build without a compiler (see the module docs).
+#[cfg(feature = "compiler")]
+pub(crate) fn key(engine: &Engine, module: &[u8; 32]) -> Option<[u8; 32]> {
     let mut h = ShaHasher(Sha256::new());
     h.write(b"agent-policy cwasm\0");
     h.write(module);
     std::hash::Hash::hash(&engine.precompile_compatibility_hash(), &mut h);
-    h.0.finalize().into()
+    Some(h.0.finalize().into())
+}
+
+/// The cache key of a module with SHA-256 `module` on `engine`; `None` in a
+/// build without a compiler (see the module docs).
+#[cfg(not(feature = "compiler"))]
+pub(crate) fn key(engine: &Engine, module: &[u8; 32]) -> Option<[u8; 32]> {
+    let _ = (engine, module, ShaHasher(Sha256::new()).finish());
+    None
 }
 
 fn hex(b: &[u8]) -> String {
@@ -110,23 +123,56 @@ impl CwasmCache {
         CwasmCache { dir }
     }
 
-    pub(crate) fn path(&self, key: &[u8; 32]) -> PathBuf {
-        self.dir.join(format!("{}.cwasm", hex(key)))
+    pub(crate) fn path(&self, key: &[u8; 32], module: &[u8; 32]) -> PathBuf {
+        self.dir.join(format!(
+            "{}-{}.cwasm",
+            hex(module),
+            hex(key.get(..8).unwrap_or_default())
+        ))
     }
 
-    /// The cached module for `key`, when a valid file is there.
+    /// The cached module for `key` (or, without a key, any compatible file of
+    /// `module`), when a valid file is there.
     pub(crate) fn load(
         &self,
         engine: &Engine,
-        key: &[u8; 32],
+        key: Option<&[u8; 32]>,
         module: &[u8; 32],
     ) -> Option<Module> {
-        let path = self.path(key);
-        let meta = std::fs::metadata(&path).ok()?;
+        match key {
+            Some(k) => self.load_file(engine, &self.path(k, module), Some(k), module),
+            None => {
+                let prefix = format!("{}-", hex(module));
+                let mut files: Vec<PathBuf> = std::fs::read_dir(&self.dir)
+                    .ok()?
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| {
+                        p.file_name()
+                            .and_then(|n| n.to_str())
+                            .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".cwasm"))
+                    })
+                    .collect();
+                files.sort();
+                files
+                    .iter()
+                    .find_map(|p| self.load_file(engine, p, None, module))
+            }
+        }
+    }
+
+    fn load_file(
+        &self,
+        engine: &Engine,
+        path: &Path,
+        key: Option<&[u8; 32]>,
+        module: &[u8; 32],
+    ) -> Option<Module> {
+        let meta = std::fs::metadata(path).ok()?;
         if meta.len() > MAX_CWASM_BYTES || !private(&meta) {
             return None;
         }
-        let bytes = std::fs::read(&path).ok()?;
+        let bytes = std::fs::read(path).ok()?;
         let body = check(&bytes, key, module)?;
         // SAFETY: wasmtime requires that the bytes come from
         // `Module::serialize`/`Engine::precompile_module` of a compatible
@@ -134,13 +180,16 @@ impl CwasmCache {
         // below with `Module::serialize`, under a key that includes the
         // engine's compatibility hash; the header and checksum reject
         // truncated or corrupted files, and wasmtime itself re-checks its
-        // version and configuration. What remains is forgery by someone who
-        // can write the cache directory, which the module docs rule out.
+        // version and configuration (for a build without a compiler, that
+        // check is what selects the file). What remains is forgery by
+        // someone who can write the cache directory, which the module docs
+        // rule out.
         unsafe { Module::deserialize(engine, body) }.ok()
     }
 
     /// Writes `module`'s serialized form for `key` atomically; false when it
     /// could not be written (no cache, not an error).
+    #[cfg(feature = "compiler")]
     pub(crate) fn store(&self, key: &[u8; 32], sha256: &[u8; 32], module: &Module) -> bool {
         let Ok(body) = module.serialize() else {
             return false;
@@ -152,7 +201,7 @@ impl CwasmCache {
         out.extend_from_slice(&(body.len() as u64).to_le_bytes());
         out.extend_from_slice(&checksum(&body).to_le_bytes());
         out.extend_from_slice(&body);
-        let path = self.path(key);
+        let path = self.path(key, sha256);
         let ok = write_atomic(&self.dir, &path, &out);
         if ok {
             prune(&self.dir, &path);
@@ -161,9 +210,13 @@ impl CwasmCache {
     }
 }
 
-/// The body of a cache file when its header is right.
-fn check<'a>(bytes: &'a [u8], key: &[u8; 32], module: &[u8; 32]) -> Option<&'a [u8]> {
-    if bytes.get(..8)? != MAGIC || bytes.get(8..40)? != key || bytes.get(40..72)? != module {
+/// The body of a cache file when its header is right (the key is not
+/// checked when not known).
+fn check<'a>(bytes: &'a [u8], key: Option<&[u8; 32]>, module: &[u8; 32]) -> Option<&'a [u8]> {
+    if bytes.get(..8)? != MAGIC
+        || key.is_some_and(|k| bytes.get(8..40) != Some(&k[..]))
+        || bytes.get(40..72)? != module
+    {
         return None;
     }
     let mut w = [0u8; 8];
@@ -189,7 +242,10 @@ fn private(meta: &std::fs::Metadata) -> bool {
     }
 }
 
+#[cfg(feature = "compiler")]
 fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Write as _;
+    use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     if std::fs::create_dir_all(dir).is_err() {
         return false;
@@ -217,6 +273,7 @@ fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> bool {
     ok
 }
 
+#[cfg(feature = "compiler")]
 fn prune(dir: &Path, keep: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -256,15 +313,38 @@ mod tests {
         f.extend_from_slice(&(body.len() as u64).to_le_bytes());
         f.extend_from_slice(&checksum(&body).to_le_bytes());
         f.extend_from_slice(&body);
-        assert_eq!(check(&f, &key, &module), Some(&body[..]));
-        assert_eq!(check(&f, &[9; 32], &module), None);
-        assert_eq!(check(&f, &key, &[9; 32]), None);
-        assert_eq!(check(&f[..f.len() - 1], &key, &module), None);
+        assert_eq!(check(&f, Some(&key), &module), Some(&body[..]));
+        assert_eq!(check(&f, None, &module), Some(&body[..]));
+        assert_eq!(check(&f, Some(&[9; 32]), &module), None);
+        assert_eq!(check(&f, Some(&key), &[9; 32]), None);
+        assert_eq!(check(&f[..f.len() - 1], Some(&key), &module), None);
         let mut flipped = f.clone();
         if let Some(last) = flipped.last_mut() {
             *last ^= 1;
         }
-        assert_eq!(check(&flipped, &key, &module), None);
-        assert_eq!(check(&f[..10], &key, &module), None);
+        assert_eq!(check(&flipped, Some(&key), &module), None);
+        assert_eq!(check(&f[..10], Some(&key), &module), None);
+    }
+
+    /// A build without a compiler finds the file by the module's hash alone.
+    #[cfg(feature = "compiler")]
+    #[test]
+    fn found_without_the_key() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| unreachable!("{e}"));
+        let cache = CwasmCache::new(dir.path().to_path_buf());
+        let engine = Engine::default();
+        let Ok(m) = Module::new(&engine, "(module (memory (export \"memory\") 1))") else {
+            unreachable!("a valid module")
+        };
+        let sha = [7u8; 32];
+        let Some(k) = key(&engine, &sha) else {
+            unreachable!("compiler builds have a key")
+        };
+        assert!(cache.store(&k, &sha, &m));
+        assert!(cache.load(&engine, Some(&k), &sha).is_some());
+        assert!(cache.load(&engine, None, &sha).is_some());
+        assert!(cache.load(&engine, None, &[8u8; 32]).is_none());
+        let other = [1u8; 32];
+        assert!(cache.load(&engine, Some(&other), &sha).is_none());
     }
 }

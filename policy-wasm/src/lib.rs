@@ -23,6 +23,12 @@
 //!   atomically and validated on load, under the compiled-policy cache
 //!   directory; a hook process with a warm cache deserializes instead of
 //!   compiling.
+//! * Feature `compiler` (default): compile modules with cranelift and accept
+//!   WebAssembly text. Without it the host only deserializes modules that a
+//!   build with it precompiled into the cache (the `.cwasm` is chosen by the
+//!   module's hash and wasmtime's own compatibility check, since the
+//!   compatibility hash needs a compiler); a module missing from the cache is
+//!   [`WasmError::NotPrecompiled`] (the rule's `on_error`).
 //! * [`WasmError`]: every failure, each with a precise message. The engine
 //!   turns any of them into the policy's `on_error` decision naming the module;
 //!   nothing a guest does can panic the host.

@@ -4,6 +4,7 @@
 //! message naming the module and the failure, and the same engine then
 //! serves the next call.
 
+#![cfg(feature = "compiler")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
