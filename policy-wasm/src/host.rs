@@ -66,6 +66,9 @@ struct Prepared {
     shape: Shape,
 }
 
+/// Loaded modules (or why they failed to load), by the SHA-256 of their bytes.
+type Modules = HashMap<[u8; 32], Result<Arc<Prepared>, WasmError>>;
+
 /// The engine and what is built once per engine.
 struct Runtime {
     engine: Engine,
@@ -102,7 +105,7 @@ pub enum LoadKind {
 pub struct WasmtimeHost {
     config: HostConfig,
     runtime: OnceLock<Result<Runtime, WasmError>>,
-    modules: Mutex<HashMap<[u8; 32], Result<Arc<Prepared>, WasmError>>>,
+    modules: Mutex<Modules>,
     cache: Option<CwasmCache>,
 }
 
@@ -211,9 +214,7 @@ impl WasmtimeHost {
         result
     }
 
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, HashMap<[u8; 32], Result<Arc<Prepared>, WasmError>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Modules> {
         // A panic while holding the lock cannot leave the map inconsistent
         // (entries are inserted whole).
         self.modules.lock().unwrap_or_else(|p| p.into_inner())
