@@ -10,6 +10,11 @@
 //! that turns the log off (`audit: {enabled: false}`), beside
 //! `hook_git_status_audit_on` with the same policy file and the log on.
 //!
+//! The `hook_wasm` group compares, with a one-rule user policy instead of the
+//! builtin packs (the self-protection layer stays): a policy with one `match`
+//! rule, and one with one precompiled WASM rule (`rules/wasm/deploy_hours.wasm`
+//! when built, else `sudo_ask.wat`) — DESIGN §11: ≤ 2 × the floor.
+//!
 //! `policy-cli` is another package: build it first. `bash benches/hook-latency.sh`
 //! does both steps:
 //!
@@ -132,6 +137,57 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("hook_git_status_audit_off", |b| {
         b.iter(|| run_once(&cli, &["hook"], BENIGN, &off))
+    });
+    g.finish();
+
+    // One-rule policies: a `match` rule, and a precompiled WASM rule.
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/wasm");
+    let (module, config) = if rules.join("deploy_hours.wasm").is_file() {
+        (
+            rules.join("deploy_hours.wasm"),
+            r#"{ commands: ["kubectl apply"], start_hour: 9, end_hour: 17 }"#,
+        )
+    } else {
+        (rules.join("sudo_ask.wat"), "null")
+    };
+    let dir = std::env::temp_dir().join("agent-policy-bench-wasm");
+    let _ = std::fs::create_dir_all(&dir);
+    let plain = dir.join("match.yaml");
+    let wasm = dir.join("wasm.yaml");
+    let written = std::fs::write(
+        &plain,
+        "version: 1\nrules:\n  - id: one\n    decision: deny\n    message: m\n    match: { program: kubectl, subcommand: apply }\n",
+    )
+    .and_then(|()| {
+        std::fs::write(
+            &wasm,
+            format!(
+                "version: 1\nrules:\n  - id: one\n    message: m\n    wasm: {}\n    config: {config}\n",
+                module.display()
+            ),
+        )
+    });
+    if let Err(e) = written {
+        eprintln!("cannot write the bench policies: {e}");
+        let _ = std::fs::remove_dir_all(&tmp);
+        return;
+    }
+    let with_policy = |p: &Path| Dirs {
+        cache: dirs.cache.clone(),
+        state: dirs.state.clone(),
+        policy: Some(p.to_path_buf()),
+    };
+    let (plain_dirs, wasm_dirs) = (with_policy(&plain), with_policy(&wasm));
+    // Warm both caches (compiled policy, .cwasm).
+    run_once(&cli, &["hook"], BENIGN, &plain_dirs);
+    run_once(&cli, &["hook"], BENIGN, &wasm_dirs);
+    let mut g = c.benchmark_group("hook_wasm");
+    g.bench_function("floor", |b| b.iter(|| run_once(&floor, &[], BENIGN, &dirs)));
+    g.bench_function("hook_one_match_rule", |b| {
+        b.iter(|| run_once(&cli, &["hook"], BENIGN, &plain_dirs))
+    });
+    g.bench_function("hook_one_precompiled_wasm_rule", |b| {
+        b.iter(|| run_once(&cli, &["hook"], BENIGN, &wasm_dirs))
     });
     g.finish();
     let _ = std::fs::remove_dir_all(&tmp);

@@ -22,7 +22,10 @@
 //!   subcommands, which operands are paths, URLs, hosts or code).
 //! * [`policy`]: the YAML policy language, loading with `extends`, compiled
 //!   matchers, evaluation to a [`policy::Verdict`], and the embeddable
-//!   [`policy::Engine`] (layers combined by strictness).
+//!   [`policy::Engine`] (layers combined by strictness). Rules with `wasm:`
+//!   run WebAssembly modules through the [`policy::external::WasmHost`]
+//!   extension point (implemented by the `policy-wasm` crate; this crate
+//!   has no WebAssembly runtime, and without a host such rules fail closed).
 //! * [`render`]: one-line summaries of actions for explanations.
 //! * [`paths`]: lexical path handling and the project root.
 //! * [`secrets`], [`scrub`](mod@scrub), [`sanitize`]: secret detection,

@@ -1,5 +1,6 @@
 //! `policy-cli check FILE…`: loads each policy (with what it extends), compiles
-//! every rule and runs the rules' examples. Exit codes: 0 valid, 1 an example
+//! every rule (and every `wasm` rule's module, into the precompiled cache) and
+//! runs the rules' examples. Exit codes: 0 valid, 1 an example
 //! failed, 2 the policy does not load (the message names file:line:column).
 
 use std::process::ExitCode;
@@ -24,7 +25,10 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, String> {
             Some(n) => Policy::builtin(n),
             None => Policy::from_file(f),
         }
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.to_string())?
+        .with_wasm_host(super::wasm_host());
+        // Every WASM module loads, validates and compiles (into the cache).
+        policy.prepare_wasm().map_err(|e| format!("{f}: {e}"))?;
         let (failures, count) = run_examples(&policy);
         for x in &failures {
             let want = if x.expected_match {
@@ -33,6 +37,9 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode, String> {
                 "should not match"
             };
             println!("{f}: rule {} example {want}: {}", x.rule, x.example);
+            if let Some(e) = &x.error {
+                println!("  error: {e}");
+            }
         }
         println!(
             "{f}: ok, {} rules from {} file(s), {count} examples, {} failed",

@@ -137,7 +137,8 @@ pub fn run(args: &EvalArgs) -> Result<ExitCode, String> {
     }
     let policy = super::load_policy(args.policy.as_deref())?;
     let project = policy_core::paths::project_root(start.as_deref().unwrap_or("/"));
-    let env = Env::new(&opts, &project);
+    let mut env = Env::new(&opts, &project);
+    env.set_clock(policy_core::state::Clock::from_env().map_err(|e| e.to_string())?);
     let verdict = policy.evaluate(&call, &opts, &env);
     match args.format {
         Format::Json => {

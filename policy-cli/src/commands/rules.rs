@@ -25,7 +25,7 @@ pub fn run(args: &RulesArgs) -> Result<ExitCode, String> {
         println!(
             "{:<40} {:<5} [{}] {}",
             r.rule.id,
-            r.rule.decision.as_str(),
+            r.rule.decision.map_or("wasm", |d| d.as_str()),
             r.rule.tags.join(","),
             r.rule.message
         );

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use policy_core::policy::examples::{example_call, run_examples, EXAMPLE_HOME, EXAMPLE_PROJECT};
+use policy_core::policy::examples::{
+    example_call, example_now, run_examples, EXAMPLE_HOME, EXAMPLE_PROJECT,
+};
 use policy_core::policy::{Decision, Env, Example, Policy};
 use policy_core::ShellOptions;
 use serde::Deserialize;
@@ -71,10 +73,19 @@ fn collect(
 }
 
 fn load(spec: &str, base: &Path) -> Result<Policy, String> {
-    match spec.strip_prefix("builtin:") {
-        Some(n) => Policy::builtin(n).map_err(|e| e.to_string()),
-        None => Policy::from_file(base.join(spec)).map_err(|e| e.to_string()),
-    }
+    let policy = match spec.strip_prefix("builtin:") {
+        Some(n) => Policy::builtin(n),
+        None => Policy::from_file(base.join(spec)),
+    };
+    with_host(policy.map_err(|e| e.to_string())?, spec)
+}
+
+/// Attaches the WASM host and loads every module (a module that does not
+/// load is an error of its own, like a policy that does not parse).
+fn with_host(policy: Policy, name: &str) -> Result<Policy, String> {
+    let policy = policy.with_wasm_host(super::wasm_host());
+    policy.prepare_wasm().map_err(|e| format!("{name}: {e}"))?;
+    Ok(policy)
 }
 
 /// Runs `test`.
@@ -95,10 +106,9 @@ pub fn run(args: &TestArgs) -> Result<ExitCode, String> {
     }
     let mut loaded: Vec<(String, Policy)> = Vec::new();
     for p in &policies {
-        loaded.push((
-            p.display().to_string(),
-            Policy::from_file(p).map_err(|e| e.to_string())?,
-        ));
+        let name = p.display().to_string();
+        let policy = with_host(Policy::from_file(p).map_err(|e| e.to_string())?, &name)?;
+        loaded.push((name, policy));
     }
     if loaded.is_empty() && tests.is_empty() {
         loaded.push((
@@ -119,6 +129,9 @@ pub fn run(args: &TestArgs) -> Result<ExitCode, String> {
                 "should not match"
             };
             println!("FAIL {} ({}) {want}: {}", f.rule, f.source, f.example);
+            if let Some(e) = &f.error {
+                println!("       error: {e}");
+            }
             for a in &f.actions {
                 println!("       {a}");
             }
@@ -146,7 +159,7 @@ pub fn run(args: &TestArgs) -> Result<ExitCode, String> {
         }
     }
     let opts = ShellOptions::for_home(EXAMPLE_HOME, EXAMPLE_PROJECT);
-    let env = Env::new(&opts, EXAMPLE_PROJECT);
+    let mut env = Env::new(&opts, EXAMPLE_PROJECT);
     for t in &tests {
         let text = std::fs::read_to_string(t).map_err(|e| format!("{}: {e}", t.display()))?;
         let file: TestFile = serde_saphyr::from_str(&text).map_err(|e| {
@@ -165,6 +178,7 @@ pub fn run(args: &TestArgs) -> Result<ExitCode, String> {
         for (i, c) in file.cases.iter().enumerate() {
             total += 1;
             let call = example_call(&c.input);
+            env.set_clock(policy_core::state::Clock::Fixed(example_now(&c.input)));
             let v = policy.evaluate(&call, &opts, &env);
             let rule_ok = c
                 .rule

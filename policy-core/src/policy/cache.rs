@@ -6,8 +6,9 @@
 //!   ([`FORMAT_VERSION`] and the crate version) and the top-level source (its
 //!   identity — canonical path, `builtin:NAME` or text name and base — and its
 //!   bytes). Inside, it records every source the policy was built from (the
-//!   file and everything it `extends`, builtin packs included) and the SHA-256
-//!   of all their bytes. A load re-reads and re-hashes those sources (cheap next
+//!   file and everything it `extends`, builtin packs included, and the WASM
+//!   modules its `wasm` rules run, by the SHA-256 of their bytes) and the
+//!   SHA-256 of all their bytes. A load re-reads and re-hashes those sources (cheap next
 //!   to parsing) and uses the file only when that hash matches, so editing any
 //!   extended file invalidates the entry.
 //! * **Content.** The merged, validated policy (settings and rules, serialized
@@ -45,18 +46,19 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::policy::external::WasmModule;
 use crate::policy::load::{self, Source, MAX_POLICY_BYTES};
-use crate::policy::matcher::Matcher;
 use crate::policy::prefilter::{Class, Prefilter, StoredDfa, StoredIndex};
+use crate::policy::rule::compile_rule;
 use crate::policy::schema::{AuditSection, Decision};
 use crate::policy::stored::SRule;
-use crate::policy::{CompiledRule, Policy, PolicyError};
+use crate::policy::{Policy, PolicyError, WasmRule};
 
 /// Version of the cache file layout and of everything stored in it. Bump it
 /// whenever the stored representation (the policy's serde types, the
 /// prefilter's pattern derivation) changes meaning; files of another version
 /// are ignored.
-pub const FORMAT_VERSION: u32 = 8;
+pub const FORMAT_VERSION: u32 = 9;
 
 /// The first bytes of every cache file.
 const MAGIC: &[u8; 8] = b"APOLCACH";
@@ -212,7 +214,19 @@ pub fn load(source: Source, config: &CacheConfig) -> Result<(Policy, CacheReport
             deps.push((kind, l.name.clone()));
             files.push(l);
         }
-        Ok((Policy::from_loaded(files)?, deps, texts))
+        let policy = Policy::from_loaded(files)?;
+        // WASM modules are sources too (identified by the SHA-256 of their
+        // bytes), listed first: the top-level source stays last.
+        let modules = policy.wasm_modules();
+        let mut all_deps = Vec::with_capacity(modules.len() + deps.len());
+        let mut all_texts = Vec::with_capacity(modules.len() + texts.len());
+        for m in modules {
+            all_deps.push((KIND_WASM, m.path.to_string_lossy().into_owned()));
+            all_texts.push(m.sha256.to_vec());
+        }
+        all_deps.extend(deps);
+        all_texts.extend(texts);
+        Ok((policy, all_deps, all_texts))
     };
     let Some(dir) = config.dir() else {
         let (p, _, _) = build(source)?;
@@ -291,6 +305,8 @@ type Built = (Policy, Vec<(u8, String)>, Vec<Vec<u8>>);
 const KIND_BUILTIN: u8 = 0;
 const KIND_FILE: u8 = 1;
 const KIND_TEXT: u8 = 2;
+/// A `wasm` rule's module; its bytes in the keys are the SHA-256 of the file.
+const KIND_WASM: u8 = 3;
 
 fn dep_kind(name: &str) -> u8 {
     if name.starts_with("builtin:") {
@@ -439,6 +455,8 @@ struct Stored {
 struct StoredRule {
     rule: SRule,
     source: String,
+    /// A `wasm` rule's module (resolved path, SHA-256 of its bytes) and config JSON.
+    wasm: Option<(String, [u8; 32], String)>,
 }
 
 fn encode(
@@ -471,6 +489,13 @@ fn encode(
             .map(|r| StoredRule {
                 rule: SRule::from_rule(&r.rule),
                 source: r.source.clone(),
+                wasm: r.wasm.as_ref().map(|w| {
+                    (
+                        w.module.path.to_string_lossy().into_owned(),
+                        w.module.sha256,
+                        w.config.clone(),
+                    )
+                }),
             })
             .collect(),
     };
@@ -575,6 +600,9 @@ fn read_entry(path: &Path, index: &[u8; 32], top: &Top) -> Result<Policy, CacheS
             match *kind {
                 KIND_BUILTIN => builtin_identity(name).ok_or(CacheStatus::Stale)?,
                 KIND_FILE => read_source(Path::new(name)).ok_or(CacheStatus::Stale)?,
+                KIND_WASM => WasmModule::read(Path::new(name))
+                    .map(|(m, _)| m.sha256.to_vec())
+                    .map_err(|_| CacheStatus::Stale)?,
                 _ => return Err(invalid),
             }
         };
@@ -636,15 +664,20 @@ fn decode(stored: Stored, dfas: Vec<StoredDfa>) -> Option<Policy> {
     let mut rules = Vec::with_capacity(stored.rules.len());
     for r in stored.rules {
         let rule = r.rule.into_rule()?;
-        let matcher = Matcher::compile(&rule.id, &rule.matcher, 0, false).ok()?;
-        rules.push(CompiledRule {
-            rule,
-            source: r.source,
-            matcher,
+        let wasm = r.wasm.map(|(path, sha256, config)| WasmRule {
+            module: WasmModule {
+                path: PathBuf::from(path),
+                sha256,
+            },
+            config,
         });
+        if rule.wasm.is_some() != wasm.is_some() {
+            return None;
+        }
+        rules.push(compile_rule(rule, &r.source, false, wasm).ok()?);
     }
     let prefilter = Arc::new(Prefilter::from_index(stored.prefilter, rules.len(), dfas)?);
-    Some(Policy {
+    let mut policy = Policy {
         sources: stored.sources,
         default: stored.default,
         on_error: stored.on_error,
@@ -663,7 +696,11 @@ fn decode(stored: Stored, dfas: Vec<StoredDfa>) -> Option<Policy> {
         rate_limits: stored.rate_limits,
         taint: stored.taint,
         prefilter,
-    })
+        wasm_rules: Vec::new(),
+        host: Default::default(),
+    };
+    policy.finish_rules();
+    Some(policy)
 }
 
 /// Writes `bytes` to `path` through a temporary file in `dir` and a rename.

@@ -85,11 +85,13 @@ pub fn rule(decision: Decision, text: &str) -> Result<Rule, PolicyError> {
     }
     Ok(Rule {
         id: format!("claude.{}:{text}", decision.as_str()),
-        decision,
+        decision: Some(decision),
         tags: vec!["claude-permission".into()],
         message: format!("Claude permission rule {} {text}", decision.as_str()),
         hint: None,
-        matcher: m,
+        matcher: Some(m),
+        wasm: None,
+        config: None,
         examples: Examples::default(),
     })
 }

@@ -2,9 +2,13 @@
 //! `Send + Sync`, evaluating tool calls in microseconds with no I/O except
 //! finding the project root when it was not given.
 
+use std::sync::Arc;
+
 use crate::call::ToolCall;
 use crate::options::ShellOptions;
+use crate::policy::external::WasmHost;
 use crate::policy::{Decision, Env, Policy, PolicyError, Verdict};
+use crate::state::Clock;
 
 /// One policy layer.
 #[derive(Debug, Clone)]
@@ -35,6 +39,7 @@ pub struct Engine {
     layers: Vec<Layer>,
     opts: ShellOptions,
     project: Option<String>,
+    clock: Clock,
 }
 
 impl Engine {
@@ -59,6 +64,7 @@ impl Engine {
             layers,
             opts,
             project: None,
+            clock: Clock::System,
         }
     }
 
@@ -70,6 +76,22 @@ impl Engine {
     /// Fixes the project root (otherwise: the git toplevel of each call's cwd).
     pub fn with_project(mut self, project: &str) -> Engine {
         self.project = Some(project.to_string());
+        self
+    }
+
+    /// Attaches the host that runs `wasm` rules to every layer (see
+    /// [`Policy::with_wasm_host`]). Attaching costs nothing until a `wasm`
+    /// rule runs.
+    pub fn with_wasm_host(mut self, host: Arc<dyn WasmHost>) -> Engine {
+        for l in &mut self.layers {
+            l.policy.set_wasm_host(Some(Arc::clone(&host)));
+        }
+        self
+    }
+
+    /// The clock `wasm` rules read `now` from (default: the system clock).
+    pub fn with_clock(mut self, clock: Clock) -> Engine {
+        self.clock = clock;
         self
     }
 
@@ -98,12 +120,22 @@ impl Engine {
 
     /// Evaluates a call against every layer.
     pub fn evaluate(&self, call: &ToolCall) -> Verdict {
+        self.evaluate_with_session(call, &serde_json::Value::Object(serde_json::Map::new()))
+    }
+
+    /// Evaluates a call against every layer, with facts about the agent
+    /// session (taint, counts) that `wasm` rules receive as `session`.
+    pub fn evaluate_with_session(&self, call: &ToolCall, session: &serde_json::Value) -> Verdict {
         let cwd = call.cwd.clone().or_else(|| self.opts.cwd.clone());
         let project = match &self.project {
             Some(p) => p.clone(),
             None => crate::paths::project_root(cwd.as_deref().unwrap_or("/")),
         };
-        let env = Env::new(&self.opts, &project);
+        let mut env = Env::new(&self.opts, &project);
+        env.set_clock(self.clock);
+        if session.as_object().is_none_or(|o| !o.is_empty()) {
+            env.set_session(session.clone());
+        }
         let opts_owned;
         let opts = match &call.cwd {
             Some(c) if self.opts.cwd.as_deref() != Some(c.as_str()) => {

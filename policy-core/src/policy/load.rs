@@ -280,7 +280,15 @@ pub fn load_all_with_texts(source: Source) -> Result<Vec<(Loaded, String)>, Poli
                 message: format!("more than {MAX_POLICY_FILES} policy files through `extends`"),
             });
         }
-        let file = parse_text(&text, &name)?;
+        let mut file = parse_text(&text, &name)?;
+        // A rule's `wasm` module is relative to its policy file, like `extends`.
+        for r in &mut file.rules {
+            if let (Some(w), Some(b)) = (&mut r.wasm, &base) {
+                if !w.is_empty() && !Path::new(w.as_str()).is_absolute() {
+                    *w = b.join(w.as_str()).to_string_lossy().into_owned();
+                }
+            }
+        }
         let mut next_chain = chain.clone();
         next_chain.push(name.clone());
         let children: Vec<Source> = file

@@ -27,11 +27,14 @@ pub mod effects;
 mod engine;
 pub mod error;
 pub mod examples;
+pub mod external;
 pub mod load;
 mod matcher;
 mod prefilter;
+mod rule;
 pub mod schema;
 mod stored;
+mod wasm_eval;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -50,8 +53,12 @@ use crate::action::Action;
 use crate::call::ToolCall;
 use crate::normalize::normalize;
 use crate::options::ShellOptions;
+use crate::state::Clock;
+use external::{WasmHost, WasmModule};
 pub(crate) use matcher::host_matches;
 use matcher::Matcher;
+use rule::compile_rule;
+use wasm_eval::NO_HOST;
 
 /// A rule ready to evaluate.
 #[derive(Debug, Clone)]
@@ -61,6 +68,31 @@ pub struct CompiledRule {
     /// Where it was defined (`file` or `builtin:NAME`).
     pub source: String,
     matcher: Matcher,
+    /// For a `wasm` rule: its module and configuration.
+    pub wasm: Option<WasmRule>,
+}
+
+/// What a `wasm` rule runs: the module and its configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WasmRule {
+    /// The module (path and SHA-256 of its bytes).
+    pub module: WasmModule,
+    /// The rule's `config` as JSON text (`null` when none), sent to the guest.
+    pub config: String,
+}
+
+/// The WASM host attached to a policy (none by default).
+#[derive(Clone, Default)]
+struct HostSlot(Option<Arc<dyn WasmHost>>);
+
+impl std::fmt::Debug for HostSlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "WasmHost(attached)"
+        } else {
+            "WasmHost(none)"
+        })
+    }
 }
 
 /// A loaded and compiled policy (a file plus everything it extends).
@@ -103,6 +135,10 @@ pub struct Policy {
     pub taint: crate::state::TaintConfig,
     /// Candidate selection (DFAs over argv tokens, see `prefilter`).
     prefilter: Arc<prefilter::Prefilter>,
+    /// Indexes of the `wasm` rules, in definition order.
+    wasm_rules: Vec<usize>,
+    /// Runs the `wasm` rules' modules.
+    host: HostSlot,
 }
 
 /// One rule (or setting) that fired.
@@ -166,6 +202,11 @@ pub struct Env {
     /// Real locations of paths ([`crate::paths::resolve_real`]), resolved
     /// once per environment (an engine call), shared by every layer.
     real: RefCell<HashMap<String, Result<String, crate::paths::PathError>>>,
+    /// Facts about the agent session (taint, counts) given to WASM rules as
+    /// the input's `session`; `{}` by default.
+    session: serde_json::Value,
+    /// Where WASM rules' `now` comes from.
+    clock: Clock,
 }
 
 impl Env {
@@ -178,6 +219,8 @@ impl Env {
             secret: RefCell::new(None),
             raw: RefCell::new(HashMap::new()),
             real: RefCell::new(HashMap::new()),
+            session: serde_json::Value::Object(serde_json::Map::new()),
+            clock: Clock::System,
         }
     }
 
@@ -191,6 +234,36 @@ impl Env {
         let r = crate::paths::resolve_real(path);
         self.real.borrow_mut().insert(path.to_string(), r.clone());
         r
+    }
+
+    /// Sets the session facts WASM rules receive as `session` (default `{}`).
+    ///
+    /// ```
+    /// use policy_core::policy::Env;
+    /// use policy_core::ShellOptions;
+    /// let opts = ShellOptions::for_home("/home/dev", "/home/dev/project");
+    /// let mut env = Env::new(&opts, "/home/dev/project");
+    /// env.set_session(serde_json::json!({"tainted": true}));
+    /// assert_eq!(env.session()["tainted"], true);
+    /// ```
+    pub fn set_session(&mut self, session: serde_json::Value) {
+        self.session = session;
+    }
+
+    /// The session facts.
+    pub fn session(&self) -> &serde_json::Value {
+        &self.session
+    }
+
+    /// Sets the clock WASM rules' `now` is read from (default the system
+    /// clock; the hook uses `AGENT_POLICY_CLOCK` through [`Clock::from_env`]).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> Clock {
+        self.clock
     }
 
     /// Forgets what was computed about the previous call (the secret scan).
@@ -401,6 +474,8 @@ impl Policy {
             rate_limits: Vec::new(),
             taint: crate::state::TaintConfig::default(),
             prefilter: Arc::default(),
+            wasm_rules: Vec::new(),
+            host: HostSlot::default(),
         };
         for l in files {
             let f = l.file;
@@ -508,20 +583,72 @@ impl Policy {
                         message: "a rule has an empty `id`".into(),
                     });
                 }
-                let matcher = Matcher::compile(&rule.id, &rule.matcher, 0, true)
-                    .map_err(|e| e.in_file(&l.name))?;
-                p.rules.push(CompiledRule {
-                    rule,
-                    source: l.name.clone(),
-                    matcher,
-                });
+                let compiled = compile_rule(rule, &l.name, true, None)?;
+                p.rules.push(compiled);
             }
         }
+        p.finish_rules();
         p.prefilter = Arc::new(prefilter::Prefilter::build(&p.rules));
         Ok(p)
     }
 
+    /// Records which rules run WASM modules (after `rules` is complete).
+    pub(crate) fn finish_rules(&mut self) {
+        self.wasm_rules = self
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.wasm.is_some())
+            .map(|(i, _)| i)
+            .collect();
+    }
+
+    /// Attaches the host that runs this policy's `wasm` rules. Without one, a
+    /// `wasm` rule gives the policy's `on_error` decision ("no WASM host is
+    /// available").
+    pub fn with_wasm_host(mut self, host: Arc<dyn WasmHost>) -> Policy {
+        self.host = HostSlot(Some(host));
+        self
+    }
+
+    /// Sets (or removes) the WASM host in place; see [`Policy::with_wasm_host`].
+    pub fn set_wasm_host(&mut self, host: Option<Arc<dyn WasmHost>>) {
+        self.host = HostSlot(host);
+    }
+
+    /// The modules this policy's `wasm` rules run, in rule order (a module
+    /// used by several rules appears once).
+    pub fn wasm_modules(&self) -> Vec<&WasmModule> {
+        let mut out: Vec<&WasmModule> = Vec::new();
+        for &i in &self.wasm_rules {
+            if let Some(w) = self.rules.get(i).and_then(|r| r.wasm.as_ref()) {
+                if !out.contains(&&w.module) {
+                    out.push(&w.module);
+                }
+            }
+        }
+        out
+    }
+
+    /// Loads and validates every module of this policy's `wasm` rules with
+    /// the attached host (compiling them into its cache), so that a bad module
+    /// is reported as an error before any call. No host: an error naming the
+    /// first `wasm` rule.
+    pub fn prepare_wasm(&self) -> Result<(), String> {
+        for m in self.wasm_modules() {
+            match &self.host.0 {
+                Some(h) => h
+                    .prepare(m)
+                    .map_err(|e| format!("WASM module {}: {e}", m.path.display()))?,
+                None => return Err(format!("WASM module {}: {NO_HOST}", m.path.display())),
+            }
+        }
+        Ok(())
+    }
+
     /// Does rule `index` match any action of `call`? (Used by example tests.)
+    /// A `wasm` rule matches when its module decides anything but `abstain`;
+    /// a failing module counts as no match here (see [`Policy::rule_example`]).
     pub fn rule_matches(
         &self,
         index: usize,
@@ -529,15 +656,37 @@ impl Policy {
         actions: &[Action],
         env: &Env,
     ) -> bool {
+        matches!(self.rule_example(index, call, actions, env), Ok(true))
+    }
+
+    /// Like [`Policy::rule_matches`], with a `wasm` rule's failure (no host,
+    /// a trap, a malformed verdict…) as an error message instead of a
+    /// decision, so that an example cannot pass because its module failed.
+    pub fn rule_example(
+        &self,
+        index: usize,
+        call: &ToolCall,
+        actions: &[Action],
+        env: &Env,
+    ) -> Result<bool, String> {
         env.start_call();
         let Some(r) = self.rules.get(index) else {
-            return false;
+            return Ok(false);
         };
         let actions = &effects::with_effects(actions.to_vec());
-        actions.iter().any(|a| {
+        let matched = |a: &Action| {
             r.matcher
                 .matches(a, parse_exec(a).as_ref(), call, env, &self.roots)
-        })
+        };
+        let Some(w) = &r.wasm else {
+            return Ok(actions.iter().any(matched));
+        };
+        if r.rule.matcher.is_some() && !actions.iter().any(matched) {
+            return Ok(false);
+        }
+        let input = external::Input::new(call, actions, env.session(), env.clock().now());
+        self.run_wasm(r, w, &input)
+            .map(|v| v.decision != external::GuestDecision::Abstain)
     }
 
     /// Normalizes `call` and evaluates it.
@@ -559,6 +708,8 @@ impl Policy {
         let scan = self.prefilter.scan_call(call);
         let mut hits = Vec::new();
         let mut allowed = vec![false; actions.len()];
+        // WASM rules: (rule index, first action its `match` gate holds on).
+        let mut gates = self.wasm_gates();
         for (i, a) in actions.iter().enumerate() {
             // Parsed once per exec, shared by every rule's flag/subcommand checks.
             let parsed = parse_exec(a);
@@ -606,12 +757,23 @@ impl Policy {
                 let Some(r) = self.rules.get(idx) else {
                     continue;
                 };
+                if r.wasm.is_some() {
+                    // A gate: run the module once per call, after the actions.
+                    if let Some(g) = gates.iter_mut().find(|g| g.0 == idx && g.1.is_none()) {
+                        if r.matcher
+                            .matches(a, parsed.as_ref(), call, env, &self.roots)
+                        {
+                            g.1 = Some(i);
+                        }
+                    }
+                    continue;
+                }
                 if r.matcher
                     .matches(a, parsed.as_ref(), call, env, &self.roots)
                 {
                     hit(
                         &r.rule.id,
-                        r.rule.decision,
+                        r.rule.decision.unwrap_or(self.on_error),
                         &r.rule.message,
                         r.rule.hint.as_deref(),
                         &r.rule.tags,
@@ -619,6 +781,7 @@ impl Policy {
                 }
             }
         }
+        let call_allowed = self.wasm_hits(call, &actions, env, &gates, &mut hits);
         for h in &hits {
             if h.decision == Decision::Allow {
                 if let Some(x) = allowed.get_mut(h.action) {
@@ -643,6 +806,8 @@ impl Policy {
         let decision = match worst {
             Decision::Deny | Decision::Ask => worst,
             // An allow needs every action allowed; otherwise the default decides.
+            // A WASM rule's allow covers the whole call (its module saw every action).
+            Decision::Allow if call_allowed => Decision::Allow,
             Decision::Allow if !actions.is_empty() && allowed.iter().all(|x| *x) => Decision::Allow,
             _ => self.default,
         };

@@ -968,11 +968,13 @@ mod tests {
                     .enumerate()
                     .map(|(i, (matcher, decision))| Rule {
                         id: format!("r{i}"),
-                        decision,
+                        decision: Some(decision),
                         tags: Vec::new(),
                         message: String::new(),
                         hint: None,
-                        matcher,
+                        matcher: Some(matcher),
+                        wasm: None,
+                        config: None,
                         examples: Default::default(),
                     })
                     .collect(),

@@ -316,25 +316,39 @@ pub struct TaintEscalate {
     pub to: Option<Decision>,
 }
 
-/// A rule.
+/// A rule: a `match` block with a `decision`, or a WASM module (`wasm`) that
+/// decides, optionally gated by a `match` block.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     /// Unique id (`git.force-push`).
     pub id: String,
-    /// What a match decides.
-    pub decision: Decision,
+    /// What a match decides. Required for a `match` rule; not allowed on a
+    /// `wasm` rule (its module decides).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
     /// Tags (`destructive`, `egress`, `credential`, ...).
     #[serde(default)]
     pub tags: Vec<String>,
-    /// Why, shown to the agent and the user.
+    /// Why, shown to the agent and the user. For a `wasm` rule: shown when the
+    /// module's verdict has no message.
     pub message: String,
     /// What the agent may do instead (shown after the message with a deny or ask).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
-    /// What the rule matches.
-    #[serde(rename = "match")]
-    pub matcher: Match,
+    /// What the rule matches. Required for a rule without `wasm`; on a `wasm`
+    /// rule it is a gate: the module runs only for calls with an action that
+    /// matches (without it, for every call).
+    #[serde(default, rename = "match", skip_serializing_if = "Option::is_none")]
+    pub matcher: Option<Match>,
+    /// A WebAssembly module that decides (ABI v1, `docs/wasm-abi.md`): a path
+    /// relative to this policy file, or absolute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wasm: Option<String>,
+    /// Configuration passed to the `wasm` module as the input's `config`
+    /// (any YAML value; default `null`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<serde_json::Value>,
     /// Examples that must match / must not match (run by `policy-cli test` and `check`).
     #[serde(default)]
     pub examples: Examples,
@@ -374,6 +388,10 @@ pub struct ExampleCall {
     /// The working directory (default `/home/dev/project`).
     #[serde(default)]
     pub cwd: Option<String>,
+    /// The time the example is judged at, in unix seconds (default
+    /// [`crate::policy::examples::EXAMPLE_NOW`]); what WASM rules see as `now`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub now: Option<u64>,
 }
 
 /// One or several strings.

@@ -37,6 +37,7 @@ pub(crate) enum SExample {
         tool: String,
         input: String,
         cwd: Option<String>,
+        now: Option<u64>,
     },
 }
 
@@ -77,11 +78,14 @@ pub(crate) struct SMatch {
 #[derive(Serialize, Deserialize)]
 pub(crate) struct SRule {
     id: String,
-    decision: Decision,
+    decision: Option<Decision>,
     tags: Vec<String>,
     message: String,
     hint: Option<String>,
-    matcher: SMatch,
+    matcher: Option<SMatch>,
+    wasm: Option<String>,
+    /// The `config` value as JSON text.
+    config: Option<String>,
     must_match: Vec<SExample>,
     no_match: Vec<SExample>,
 }
@@ -133,10 +137,16 @@ fn unpat(p: SPattern) -> Pattern {
 fn unexample(e: SExample) -> Option<Example> {
     Some(match e {
         SExample::Command(c) => Example::Command(c),
-        SExample::Call { tool, input, cwd } => Example::Call(ExampleCall {
+        SExample::Call {
+            tool,
+            input,
+            cwd,
+            now,
+        } => Example::Call(ExampleCall {
             tool,
             input: serde_json::from_str(&input).ok()?,
             cwd,
+            now,
         }),
     })
 }
@@ -298,6 +308,8 @@ impl SRule {
             message,
             hint,
             matcher,
+            wasm,
+            config,
             examples: _,
         } = r;
         SRule {
@@ -306,13 +318,15 @@ impl SRule {
             tags: tags.clone(),
             message: message.clone(),
             hint: hint.clone(),
-            matcher: SMatch::from_match(matcher),
+            matcher: matcher.as_ref().map(SMatch::from_match),
+            wasm: wasm.clone(),
+            config: config.as_ref().map(|c| c.to_string()),
             must_match: Vec::new(),
             no_match: Vec::new(),
         }
     }
 
-    /// The rule back (`None` when an example's tool input is not JSON).
+    /// The rule back (`None` when an example's tool input or the `config` is not JSON).
     pub(crate) fn into_rule(self) -> Option<Rule> {
         Some(Rule {
             id: self.id,
@@ -320,7 +334,12 @@ impl SRule {
             tags: self.tags,
             message: self.message,
             hint: self.hint,
-            matcher: self.matcher.into_match(),
+            matcher: self.matcher.map(SMatch::into_match),
+            wasm: self.wasm,
+            config: match self.config {
+                Some(c) => Some(serde_json::from_str(&c).ok()?),
+                None => None,
+            },
             examples: Examples {
                 must_match: self
                     .must_match

@@ -133,6 +133,42 @@ impl SessionState {
         self.taint.as_ref().filter(|t| now_ms < t.until_ms)
     }
 
+    /// What WASM rules receive as `session` (ABI v1, docs/wasm-abi.md):
+    /// `tainted` (a damaged state counts as tainted), the taint's source and
+    /// times when tainted, PreToolUse `calls` so far, and `recent_calls` per
+    /// rate-limit counter (calls still recorded in its window buckets).
+    ///
+    /// ```
+    /// use policy_core::state::SessionState;
+    /// let s = SessionState::new();
+    /// assert_eq!(s.facts(0)["tainted"], false);
+    /// ```
+    pub fn facts(&self, now_ms: u64) -> serde_json::Value {
+        let taint = self.taint_at(now_ms).map(|t| {
+            serde_json::json!({
+                "tool": t.source.tool,
+                "detail": t.source.detail,
+                "since_ms": t.since_ms,
+                "until_ms": t.until_ms,
+            })
+        });
+        let recent: serde_json::Map<String, serde_json::Value> = self
+            .rates
+            .iter()
+            .map(|(k, b)| {
+                let n: u64 = b.iter().map(|(_, c)| u64::from(*c)).sum();
+                (k.clone(), n.into())
+            })
+            .collect();
+        serde_json::json!({
+            "tainted": taint.is_some() || self.damaged.is_some(),
+            "taint": taint,
+            "damaged": self.damaged.is_some(),
+            "calls": self.calls,
+            "recent_calls": recent,
+        })
+    }
+
     /// Calls in `counter`'s window `(now - window, now]`.
     pub fn count(&self, counter: &str, now_ms: u64, window_ms: u64) -> u32 {
         self.rates

@@ -281,10 +281,19 @@ fn decide(
     };
     let clock = check_clock()?;
     let (engine, call) = load_engine(call, policy, note)?;
-    let mut verdict = engine.evaluate(&call);
     let state = engine.state_policy();
+    let session = session_id(input);
+    // Session facts for WASM rules: as stored before this call; a state
+    // that cannot be read counts as tainted.
+    let facts = if state.is_active() {
+        with_store(|store| store.load(&session))
+            .map(|s| s.facts(clock.now_ms()))
+            .unwrap_or_else(|_| serde_json::json!({"tainted": true, "damaged": true}))
+    } else {
+        serde_json::json!({})
+    };
+    let mut verdict = engine.evaluate_with_session(&call, &facts);
     let notes = if state.is_active() {
-        let session = session_id(input);
         with_store(|store| {
             Tracker::new(store, clock, &state).pre_tool_use(&session, &call, &mut verdict)
         })
@@ -366,7 +375,10 @@ fn load_engine(
     let project = discovery.project.clone();
     let found = discovery.find(&cwd).map_err(|e| e.to_string())?;
     let found = audit::configure(found, &discovery, note)?;
-    let mut engine = found.engine(opts);
+    let mut engine = found
+        .engine(opts)
+        .with_wasm_host(crate::commands::wasm_host())
+        .with_clock(check_clock()?);
     if let Some(p) = project {
         engine = engine.with_project(&p);
     }
