@@ -196,3 +196,38 @@ fn session_list_show_and_clear() {
     assert_eq!(decision(&out), "deny", "{}", text(&out));
     assert!(Path::new(&dir.path().join("sessions")).exists());
 }
+
+#[test]
+fn wasm_rules_receive_the_stored_session_facts() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../policy-wasm/tests/fixtures/ask_when_tainted.wat");
+    let policy = dir.path().join("policy.yaml");
+    std::fs::write(
+        &policy,
+        format!(
+            "version: 1\nextends: [builtin:default]\nrules:\n  - id: acme.tainted\n    message: m\n    wasm: {}\n",
+            module.display()
+        ),
+    )
+    .unwrap();
+    let state = dir.path().join("state");
+    let with = || {
+        let mut c = cli();
+        c.env("AGENT_POLICY_STATE_DIR", &state)
+            .env("AGENT_POLICY_FILE", &policy)
+            .env("AGENT_POLICY_CACHE_DIR", dir.path().join("cache"));
+        c
+    };
+    // Clean session: the module abstains.
+    let out = run_hook(with(), &bash("w", "ls"));
+    assert_eq!(decision(&out), "pass", "{}", text(&out));
+    let post = json!({"session_id": "w", "cwd": "/home/dev/project", "hook_event_name": "PostToolUse",
+        "tool_name": "WebFetch", "tool_input": {"url": "https://example.com/x", "prompt": "p"},
+        "tool_response": {"code": 200, "result": "text"}});
+    assert_eq!(run_hook(with(), &post).status.code(), Some(0));
+    // Tainted: the module sees `"tainted":true` in `session` and asks.
+    let out = run_hook(with(), &bash("w", "ls"));
+    assert_eq!(decision(&out), "ask", "{}", text(&out));
+    assert!(text(&out).contains("acme.tainted"), "{}", text(&out));
+}
