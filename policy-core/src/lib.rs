@@ -50,6 +50,7 @@
 
 pub mod action;
 pub mod audit;
+pub mod cache_files;
 pub mod call;
 pub mod normalize;
 pub mod options;

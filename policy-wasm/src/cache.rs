@@ -33,6 +33,7 @@
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 
+use policy_core::cache_files::{checksum, hex};
 use sha2::{Digest, Sha256};
 use wasmtime::{Engine, Module};
 
@@ -79,37 +80,6 @@ pub(crate) fn key(engine: &Engine, module: &[u8; 32]) -> Option<[u8; 32]> {
 pub(crate) fn key(engine: &Engine, module: &[u8; 32]) -> Option<[u8; 32]> {
     let _ = (engine, module, ShaHasher(Sha256::new()).finish());
     None
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-/// A 64-bit checksum of the body (four lanes, memory speed).
-fn checksum(b: &[u8]) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut lanes = [K, K ^ 1, K ^ 2, K ^ 3];
-    let mut chunks = b.chunks_exact(32);
-    for c in &mut chunks {
-        for (i, lane) in lanes.iter_mut().enumerate() {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c.get(i * 8..i * 8 + 8).unwrap_or(&[0; 8]));
-            *lane = (*lane ^ u64::from_le_bytes(w))
-                .wrapping_mul(K)
-                .rotate_left(31);
-        }
-    }
-    let mut h = (b.len() as u64).wrapping_mul(K);
-    for (i, x) in chunks.remainder().iter().enumerate() {
-        h ^= u64::from(*x) << ((i % 8) * 8);
-        if i % 8 == 7 {
-            h = h.wrapping_mul(K).rotate_left(27);
-        }
-    }
-    for lane in lanes {
-        h = (h ^ lane).wrapping_mul(K).rotate_left(29);
-    }
-    h ^ (h >> 32)
 }
 
 /// The precompiled-module cache in one directory.
@@ -202,9 +172,9 @@ impl CwasmCache {
         out.extend_from_slice(&checksum(&body).to_le_bytes());
         out.extend_from_slice(&body);
         let path = self.path(key, sha256);
-        let ok = write_atomic(&self.dir, &path, &out);
+        let ok = policy_core::cache_files::write_atomic(&self.dir, &path, &out, true);
         if ok {
-            prune(&self.dir, &path);
+            policy_core::cache_files::prune(&self.dir, "cwasm", &path, MAX_ENTRIES);
         }
         ok
     }
@@ -243,60 +213,6 @@ fn private(meta: &std::fs::Metadata) -> bool {
 }
 
 #[cfg(feature = "compiler")]
-fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> bool {
-    use std::io::Write as _;
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    if std::fs::create_dir_all(dir).is_err() {
-        return false;
-    }
-    let tmp = dir.join(format!(
-        ".tmp-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o600);
-    }
-    let ok = options
-        .open(&tmp)
-        .and_then(|mut f| f.write_all(bytes))
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .is_ok();
-    if !ok {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    ok
-}
-
-#[cfg(feature = "compiler")]
-fn prune(dir: &Path, keep: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "cwasm") && p != keep)
-        .filter_map(|p| {
-            let m = std::fs::metadata(&p).and_then(|m| m.modified()).ok()?;
-            Some((m, p))
-        })
-        .collect();
-    if files.len() < MAX_ENTRIES {
-        return;
-    }
-    files.sort();
-    let excess = files.len() + 1 - MAX_ENTRIES;
-    for (_, p) in files.into_iter().take(excess) {
-        let _ = std::fs::remove_file(p);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,14 +38,13 @@
 //! assert_eq!(first.rules.len(), again.rules.len());
 //! ```
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::cache_files::{self, checksum, hex};
 use crate::policy::external::WasmModule;
 use crate::policy::load::{self, Source, MAX_POLICY_BYTES};
 use crate::policy::prefilter::{Class, Prefilter, StoredDfa, StoredIndex};
@@ -396,37 +395,6 @@ fn full_key<'a>(items: impl Iterator<Item = (u8, &'a str, &'a [u8])>) -> [u8; 32
     h.finalize().into()
 }
 
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-/// A 64-bit checksum of the payload (four lanes, so it runs at memory speed).
-fn checksum(b: &[u8]) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut lanes = [K, K ^ 1, K ^ 2, K ^ 3];
-    let mut chunks = b.chunks_exact(32);
-    for c in &mut chunks {
-        for (i, lane) in lanes.iter_mut().enumerate() {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c.get(i * 8..i * 8 + 8).unwrap_or(&[0; 8]));
-            *lane = (*lane ^ u64::from_le_bytes(w))
-                .wrapping_mul(K)
-                .rotate_left(31);
-        }
-    }
-    let mut h = (b.len() as u64).wrapping_mul(K);
-    for (i, x) in chunks.remainder().iter().enumerate() {
-        h ^= u64::from(*x) << ((i % 8) * 8);
-        if i % 8 == 7 {
-            h = h.wrapping_mul(K).rotate_left(27);
-        }
-    }
-    for lane in lanes {
-        h = (h ^ lane).wrapping_mul(K).rotate_left(29);
-    }
-    h ^ (h >> 32)
-}
-
 /// The merged, validated policy as stored.
 #[derive(Serialize, Deserialize)]
 struct Stored {
@@ -705,30 +673,9 @@ fn decode(stored: Stored, dfas: Vec<StoredDfa>) -> Option<Policy> {
 
 /// Writes `bytes` to `path` through a temporary file in `dir` and a rename.
 fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> bool {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    if std::fs::create_dir_all(dir).is_err() {
-        return false;
-    }
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let tmp = dir.join(format!(
-        ".tmp-{}-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed),
-        nanos
-    ));
-    let ok = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&tmp)
-        .and_then(|mut f| f.write_all(bytes))
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .is_ok();
-    if !ok {
-        let _ = std::fs::remove_file(&tmp);
-    } else {
-        prune(dir, path);
+    let ok = cache_files::write_atomic(dir, path, bytes, false);
+    if ok {
+        cache_files::prune(dir, "policy", path, MAX_CACHE_ENTRIES);
     }
     ok
 }
@@ -754,28 +701,5 @@ fn keep_fresh(path: &Path) {
         if let Ok(f) = std::fs::OpenOptions::new().append(true).open(path) {
             let _ = f.set_modified(now);
         }
-    }
-}
-
-fn prune(dir: &Path, keep: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "policy") && p != keep)
-        .filter_map(|p| {
-            let m = std::fs::metadata(&p).and_then(|m| m.modified()).ok()?;
-            Some((m, p))
-        })
-        .collect();
-    if files.len() < MAX_CACHE_ENTRIES {
-        return;
-    }
-    files.sort();
-    let excess = files.len() + 1 - MAX_CACHE_ENTRIES;
-    for (_, p) in files.into_iter().take(excess) {
-        let _ = std::fs::remove_file(p);
     }
 }
