@@ -7,13 +7,18 @@
 //! handlers for the fatal signals that print the precomputed refusal for the
 //! current agent and `_exit(2)`.
 //!
+//! The internal deadline is a `SIGALRM` timer, not a watchdog thread (a thread
+//! cost a `clone`, a 2 MiB stack and a malloc arena in every hook process): its
+//! handler prints the precomputed deadline refusal and `_exit(2)`s, unless the
+//! hook has already claimed the right to answer ([`claim_answer`]).
+//!
 //! This is the crate's only `unsafe` code: `sigaction` has no safe wrapper, and
 //! the handler may only call async-signal-safe functions (`write`, `_exit`). It
 //! reads one leaked, immutable buffer through an atomic pointer and allocates
 //! nothing.
 #![allow(unsafe_code)]
 
-use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 use std::sync::Mutex;
 
 use policy_core::protocol::Answer;
@@ -26,20 +31,42 @@ struct CrashAnswer {
 
 static CRASH: AtomicPtr<CrashAnswer> = AtomicPtr::new(std::ptr::null_mut());
 
+/// What the deadline prints.
+static DEADLINE: AtomicPtr<CrashAnswer> = AtomicPtr::new(std::ptr::null_mut());
+
+/// Set by whoever answers first: the work or the deadline.
+static ANSWERED: AtomicBool = AtomicBool::new(false);
+
 /// The message of the last panic, for the failure answer.
 static PANIC_MESSAGE: Mutex<Option<String>> = Mutex::new(None);
 
 /// Sets what a fatal signal prints from now on (the previous buffer is leaked
 /// on purpose: a handler may still be reading it; the hook sets it twice).
 pub fn set_crash_answer(answer: &Answer) {
+    CRASH.store(leak(answer), Ordering::Release);
+}
+
+/// Sets what the deadline prints from now on (leaked like the crash answer).
+pub fn set_deadline_answer(answer: &Answer) {
+    DEADLINE.store(leak(answer), Ordering::Release);
+}
+
+/// True for the first caller only: the work before printing its answer, or
+/// the deadline's handler. The loser prints nothing.
+pub fn claim_answer() -> bool {
+    ANSWERED
+        .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+        .is_ok()
+}
+
+fn leak(answer: &Answer) -> *mut CrashAnswer {
     let mut stderr = answer.stderr.clone().unwrap_or_default().into_bytes();
     stderr.push(b'\n');
     let mut stdout = answer.stdout.clone().unwrap_or_default().into_bytes();
     if !stdout.is_empty() {
         stdout.push(b'\n');
     }
-    let boxed = Box::new(CrashAnswer { stderr, stdout });
-    CRASH.store(Box::into_raw(boxed), Ordering::Release);
+    Box::into_raw(Box::new(CrashAnswer { stderr, stdout }))
 }
 
 /// Records panics instead of printing them (the hook prints one line).
@@ -80,18 +107,88 @@ fn write_all(fd: libc::c_int, bytes: &[u8]) {
     }
 }
 
+/// Prints the answer `slot` points to (if any) and `_exit(2)`s.
 #[cfg(unix)]
-extern "C" fn on_fatal_signal(_signal: libc::c_int) {
-    let p = CRASH.load(Ordering::Acquire);
+fn print_and_exit(slot: &AtomicPtr<CrashAnswer>) -> ! {
+    let p = slot.load(Ordering::Acquire);
     if !p.is_null() {
-        // SAFETY: `p` came from `Box::into_raw` in `set_crash_answer` and is
-        // never freed, so it stays valid and immutable.
+        // SAFETY: `p` came from `Box::into_raw` in `leak` and is never freed,
+        // so it stays valid and immutable.
         let answer = unsafe { &*p };
         write_all(2, &answer.stderr);
         write_all(1, &answer.stdout);
     }
     // SAFETY: `_exit` is async-signal-safe and never returns.
     unsafe { libc::_exit(2) }
+}
+
+#[cfg(unix)]
+extern "C" fn on_fatal_signal(_signal: libc::c_int) {
+    print_and_exit(&CRASH)
+}
+
+#[cfg(unix)]
+extern "C" fn on_deadline(_signal: libc::c_int) {
+    if claim_answer() {
+        print_and_exit(&DEADLINE)
+    }
+    // The work is printing its answer: let it finish.
+}
+
+/// Arms the deadline: after `deadline`, unless the work has claimed the
+/// answer, the deadline answer is printed and the process exits with 2.
+#[cfg(unix)]
+pub fn arm_deadline(deadline: std::time::Duration) -> Result<(), String> {
+    let handler = on_deadline as extern "C" fn(libc::c_int);
+    let secs = deadline.as_secs().min(i32::MAX as u64);
+    let timer = libc::itimerval {
+        it_interval: libc::timeval {
+            tv_sec: 0,
+            tv_usec: 0,
+        },
+        it_value: libc::timeval {
+            tv_sec: secs as libc::time_t,
+            tv_usec: deadline.subsec_micros() as libc::suseconds_t,
+        },
+    };
+    // SAFETY: as in `install_signal_handlers`; `setitimer` reads the struct
+    // and `SIGALRM` then runs `on_deadline`, which only calls
+    // async-signal-safe functions (an atomic exchange, `write`, `_exit`).
+    let ok = unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = handler as libc::sighandler_t;
+        action.sa_flags = libc::SA_ONSTACK | libc::SA_RESTART;
+        libc::sigemptyset(&mut action.sa_mask);
+        libc::sigaction(libc::SIGALRM, &action, std::ptr::null_mut()) == 0
+            && libc::setitimer(libc::ITIMER_REAL, &timer, std::ptr::null_mut()) == 0
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error().to_string())
+    }
+}
+
+/// Arms the deadline with a watchdog thread (no `SIGALRM` outside Unix).
+#[cfg(not(unix))]
+pub fn arm_deadline(deadline: std::time::Duration) -> Result<(), String> {
+    std::thread::Builder::new()
+        .name("hook-deadline".into())
+        .spawn(move || {
+            std::thread::sleep(deadline);
+            if claim_answer() {
+                let p = DEADLINE.load(Ordering::Acquire);
+                if !p.is_null() {
+                    // SAFETY: see `print_and_exit`.
+                    let answer = unsafe { &*p };
+                    let _ = std::io::Write::write_all(&mut std::io::stderr(), &answer.stderr);
+                    let _ = std::io::Write::write_all(&mut std::io::stdout(), &answer.stdout);
+                }
+                std::process::exit(2);
+            }
+        })
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 /// Installs the fatal-signal handlers (`SIGSEGV`, `SIGBUS`, `SIGILL`, `SIGFPE`,

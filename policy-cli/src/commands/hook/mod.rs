@@ -8,7 +8,7 @@
 //! * subagent calls are checked exactly like top-level calls.
 //!
 //! The work runs on the main thread (a panic is caught and answered); a
-//! watchdog thread blocks the call when no answer is printed by the deadline
+//! `SIGALRM` timer blocks the call when no answer is printed by the deadline
 //! (`--deadline-ms`, `AGENT_POLICY_DEADLINE_MS`, default [`DEFAULT_DEADLINE_MS`]).
 //!
 //! Every decision is appended to the audit log before the answer is printed
@@ -21,8 +21,6 @@ mod output;
 use std::io::{Read as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Args;
@@ -64,36 +62,29 @@ pub fn run(args: &HookArgs) -> ExitCode {
         Ok(d) => d,
         Err(e) => return emit(&protocol::failure(agent, &e)),
     };
-    // Whoever answers first (the work or the watchdog) is the only one to print.
-    let answered = Arc::new(AtomicBool::new(false));
-    let watchdog = {
-        let answered = Arc::clone(&answered);
-        std::thread::Builder::new()
-            .name("hook-deadline".into())
-            .spawn(move || {
-                std::thread::sleep(deadline.saturating_sub(start.elapsed()));
-                if claim(&answered) {
-                    // `emit` maps the failure to exit code 2; exit here so the
-                    // unfinished work cannot print anything afterwards.
-                    let _ = emit(&protocol::failure(
-                        agent,
-                        &format!(
-                            "no decision within the {} ms deadline",
-                            deadline.as_millis()
-                        ),
-                    ));
-                    std::process::exit(2);
-                }
-            })
+    // Whoever answers first (the work or the deadline) is the only one to print.
+    let late = |agent| {
+        protocol::failure(
+            agent,
+            &format!(
+                "no decision within the {} ms deadline",
+                deadline.as_millis()
+            ),
+        )
     };
-    if let Err(e) = watchdog {
+    guard::set_deadline_answer(&late(agent));
+    if let Err(e) = guard::arm_deadline(
+        deadline
+            .saturating_sub(start.elapsed())
+            .max(Duration::from_micros(1)),
+    ) {
         return emit(&protocol::failure(
             agent,
-            &format!("cannot start the deadline watchdog: {e}"),
+            &format!("cannot start the deadline timer: {e}"),
         ));
     }
     let policy = args.policy.clone();
-    let answer = std::panic::catch_unwind(move || work(agent, policy)).unwrap_or_else(|_| {
+    let answer = std::panic::catch_unwind(move || work(agent, policy, late)).unwrap_or_else(|_| {
         protocol::failure(
             agent,
             &format!(
@@ -102,20 +93,13 @@ pub fn run(args: &HookArgs) -> ExitCode {
             ),
         )
     });
-    if claim(&answered) {
+    if guard::claim_answer() {
         return emit(&answer);
     }
-    // The watchdog is answering and exits the process.
+    // The deadline is answering and exits the process.
     loop {
         std::thread::park();
     }
-}
-
-/// True for the first caller only.
-fn claim(answered: &AtomicBool) -> bool {
-    answered
-        .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
-        .is_ok()
 }
 
 fn deadline(args: &HookArgs) -> Result<Duration, String> {
@@ -163,10 +147,14 @@ fn emit(answer: &Answer) -> ExitCode {
 
 /// Reads stdin, decides, records the decision in the audit log, and builds
 /// the answer. Every error is an answer.
-fn work(agent: Option<Agent>, policy: Option<PathBuf>) -> Answer {
+fn work(
+    agent: Option<Agent>,
+    policy: Option<PathBuf>,
+    late: impl Fn(Option<Agent>) -> Answer,
+) -> Answer {
     guard::test_crash();
     let mut note = audit::Note::default();
-    let (answer, input) = read_and_decide(agent, policy.clone(), &mut note);
+    let (answer, input) = read_and_decide(agent, policy.clone(), &mut note, late);
     let answer = output::redact(answer);
     audit::finish(agent, input.as_ref(), &note, answer, policy.as_deref())
 }
@@ -175,6 +163,7 @@ fn read_and_decide(
     agent: Option<Agent>,
     policy: Option<PathBuf>,
     note: &mut audit::Note,
+    late: impl Fn(Option<Agent>) -> Answer,
 ) -> (Answer, Option<HookInput>) {
     let mut fail = |agent: Option<Agent>, message: String| {
         let answer = protocol::failure(agent, &message);
@@ -195,6 +184,7 @@ fn read_and_decide(
         Err(e) => return fail(agent.or(Some(Agent::detect(&value))), e.to_string()),
     };
     guard::set_crash_answer(&protocol::failure(Some(input.agent), "the hook crashed"));
+    guard::set_deadline_answer(&late(Some(input.agent)));
     let answer = decide(&input, policy, note).unwrap_or_else(|e| {
         let answer = protocol::failure(Some(input.agent), &e);
         note.error = Some(e);
