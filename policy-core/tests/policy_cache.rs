@@ -308,3 +308,43 @@ fn old_entries_are_pruned() {
     .unwrap();
     assert_eq!(r.status, CacheStatus::Hit);
 }
+
+/// The section `kind` of a cache file: (offset, length) within the file.
+fn section(file: &[u8], kind: u32) -> (usize, usize) {
+    const HEADER: usize = 96;
+    let u32_at = |at: usize| u32::from_le_bytes(file[at..at + 4].try_into().unwrap());
+    let u64_at = |at: usize| u64::from_le_bytes(file[at..at + 8].try_into().unwrap()) as usize;
+    let n = u32_at(HEADER) as usize;
+    (0..n)
+        .map(|i| HEADER + 8 + i * 24)
+        .find(|&e| u32_at(e) == kind)
+        .map(|e| (HEADER + u64_at(e + 8), u64_at(e + 16)))
+        .expect("section")
+}
+
+#[test]
+fn a_forged_rule_that_does_not_decode_denies_instead_of_vanishing() {
+    use policy_core::policy::rules::DAMAGED_RULE;
+    let (_tmp, top, cache) = setup();
+    cached(&top, &cache);
+    let file = entry(&cache);
+    let mut b = std::fs::read(&file).unwrap();
+    // Overwrite every stored rule (section 4) and fix the checksum, as a
+    // forger would: the file validates, its rules do not decode.
+    let (at, len) = section(&b, 4);
+    assert!(len > 1000, "{len}");
+    b[at..at + len].fill(0xff);
+    let sum = policy_core::cache_files::checksum(&b[96..]);
+    b[88..96].copy_from_slice(&sum.to_le_bytes());
+    std::fs::write(&file, &b).unwrap();
+    let (p, status, _) = cached(&top, &cache);
+    assert_eq!(status, CacheStatus::Hit);
+    for (i, (decision, rules)) in decisions(&p).into_iter().enumerate() {
+        assert_eq!(decision, Decision::Deny, "{}", CALLS[i]);
+        assert!(
+            rules.iter().any(|r| r == DAMAGED_RULE),
+            "{}: {rules:?}",
+            CALLS[i]
+        );
+    }
+}

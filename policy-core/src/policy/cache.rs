@@ -12,7 +12,9 @@
 //!   to parsing) and uses the file only when that hash matches, so editing any
 //!   extended file invalidates the entry.
 //! * **Content.** The merged, validated policy (settings and rules, serialized
-//!   with `postcard`, so the YAML parser and validation are skipped), the
+//!   with `postcard`, so the YAML parser and validation are skipped; each rule
+//!   encoded on its own and decoded when evaluation first needs it, see
+//!   [`crate::policy::rules`]), the
 //!   candidate index of the prefilter (its shape checked on load) and
 //!   the dense DFAs of candidate selection in `regex-automata`'s serialized form
 //!   (deserialized from the file's bytes, which are validated by
@@ -49,6 +51,7 @@ use crate::policy::external::WasmModule;
 use crate::policy::load::{self, Source, MAX_POLICY_BYTES};
 use crate::policy::prefilter::{Class, Prefilter, StoredDfa, StoredIndex};
 use crate::policy::rule::compile_rule;
+use crate::policy::rules::Rules;
 use crate::policy::schema::{AuditSection, Decision};
 use crate::policy::stored::SRule;
 use crate::policy::{Policy, PolicyError, WasmRule};
@@ -57,7 +60,7 @@ use crate::policy::{Policy, PolicyError, WasmRule};
 /// whenever the stored representation (the policy's serde types, the
 /// prefilter's pattern derivation) changes meaning; files of another version
 /// are ignored.
-pub const FORMAT_VERSION: u32 = 9;
+pub const FORMAT_VERSION: u32 = 10;
 
 /// The first bytes of every cache file.
 const MAGIC: &[u8; 8] = b"APOLCACH";
@@ -76,6 +79,9 @@ const SECTION_DEPS: u32 = 0;
 const SECTION_POLICY: u32 = 1;
 const SECTION_PATTERNS: u32 = 2;
 const SECTION_DFA: u32 = 3;
+/// The rules, each encoded on its own (decoded on first use, see
+/// [`crate::policy::rules`]); their spans are in the policy section.
+const SECTION_RULES: u32 = 4;
 
 /// Where compiled policies are cached.
 ///
@@ -412,7 +418,10 @@ struct Stored {
     allow_hosts: Vec<String>,
     other_hosts: Decision,
     audit: AuditSection,
-    rules: Vec<StoredRule>,
+    /// Each rule's bytes in the rules section (start, length).
+    rules: Vec<(u32, u32)>,
+    /// Indexes of the `wasm` rules.
+    wasm_rules: Vec<u32>,
     rate_limits: Vec<crate::state::RateLimit>,
     taint: crate::state::TaintConfig,
     /// The candidate index, so that a load does not derive it again.
@@ -451,25 +460,35 @@ fn encode(
         taint: policy.taint.clone(),
         audit: policy.audit.clone(),
         prefilter: policy.prefilter.stored_index(),
-        rules: policy
-            .rules
-            .iter()
-            .map(|r| StoredRule {
-                rule: SRule::from_rule(&r.rule),
-                source: r.source.clone(),
-                wasm: r.wasm.as_ref().map(|w| {
-                    (
-                        w.module.path.to_string_lossy().into_owned(),
-                        w.module.sha256,
-                        w.config.clone(),
-                    )
-                }),
-            })
-            .collect(),
+        rules: Vec::with_capacity(policy.rules.len()),
+        wasm_rules: Vec::new(),
     };
+    let mut stored = stored;
+    let mut rule_bytes = Vec::new();
+    for (i, r) in policy.rules.iter().enumerate() {
+        let one = StoredRule {
+            rule: SRule::from_rule(&r.rule),
+            source: r.source.clone(),
+            wasm: r.wasm.as_ref().map(|w| {
+                (
+                    w.module.path.to_string_lossy().into_owned(),
+                    w.module.sha256,
+                    w.config.clone(),
+                )
+            }),
+        };
+        if one.wasm.is_some() {
+            stored.wasm_rules.push(u32::try_from(i).ok()?);
+        }
+        let start = u32::try_from(rule_bytes.len()).ok()?;
+        let bytes = postcard::to_stdvec(&one).ok()?;
+        stored.rules.push((start, u32::try_from(bytes.len()).ok()?));
+        rule_bytes.extend_from_slice(&bytes);
+    }
     let mut sections: Vec<(u32, u32, Vec<u8>)> = vec![
         (SECTION_DEPS, 0, postcard::to_stdvec(deps).ok()?),
         (SECTION_POLICY, 0, postcard::to_stdvec(&stored).ok()?),
+        (SECTION_RULES, 0, rule_bytes),
     ];
     for d in policy.prefilter.stored_dfas() {
         let tag = d.class as u32;
@@ -607,7 +626,8 @@ fn read_entry(path: &Path, index: &[u8; 32], top: &Top) -> Result<Policy, CacheS
             bytes: data.to_vec(),
         });
     }
-    decode(stored, dfas).ok_or(invalid)
+    let rules = section(SECTION_RULES).ok_or(invalid)?.to_vec();
+    decode(stored, rules, dfas).ok_or(invalid)
 }
 
 /// The section table: (kind, tag, data).
@@ -628,24 +648,40 @@ fn sections(payload: &[u8]) -> Option<Vec<(u32, u32, &[u8])>> {
     Some(out)
 }
 
-fn decode(stored: Stored, dfas: Vec<StoredDfa>) -> Option<Policy> {
-    let mut rules = Vec::with_capacity(stored.rules.len());
-    for r in stored.rules {
-        let rule = r.rule.into_rule()?;
-        let wasm = r.wasm.map(|(path, sha256, config)| WasmRule {
-            module: WasmModule {
-                path: PathBuf::from(path),
-                sha256,
-            },
-            config,
-        });
-        if rule.wasm.is_some() != wasm.is_some() {
+/// Decodes and compiles one stored rule (see [`crate::policy::rules`]).
+fn decode_rule(bytes: &[u8]) -> Option<crate::policy::CompiledRule> {
+    let r: StoredRule = postcard::from_bytes(bytes).ok()?;
+    let rule = r.rule.into_rule()?;
+    let wasm = r.wasm.map(|(path, sha256, config)| WasmRule {
+        module: WasmModule {
+            path: PathBuf::from(path),
+            sha256,
+        },
+        config,
+    });
+    if rule.wasm.is_some() != wasm.is_some() {
+        return None;
+    }
+    compile_rule(rule, &r.source, false, wasm).ok()
+}
+
+fn decode(stored: Stored, rule_bytes: Vec<u8>, dfas: Vec<StoredDfa>) -> Option<Policy> {
+    let mut spans = Vec::with_capacity(stored.rules.len());
+    for &(start, len) in &stored.rules {
+        let start = start as usize;
+        let end = start.checked_add(len as usize)?;
+        if end > rule_bytes.len() {
             return None;
         }
-        rules.push(compile_rule(rule, &r.source, false, wasm).ok()?);
+        spans.push(start..end);
     }
-    let prefilter = Arc::new(Prefilter::from_index(stored.prefilter, rules.len(), dfas)?);
-    let mut policy = Policy {
+    let count = spans.len();
+    if stored.wasm_rules.iter().any(|&i| i as usize >= count) {
+        return None;
+    }
+    let rules = Rules::stored(rule_bytes, spans, decode_rule);
+    let prefilter = Arc::new(Prefilter::from_index(stored.prefilter, count, dfas)?);
+    Some(Policy {
         sources: stored.sources,
         default: stored.default,
         on_error: stored.on_error,
@@ -664,11 +700,9 @@ fn decode(stored: Stored, dfas: Vec<StoredDfa>) -> Option<Policy> {
         rate_limits: stored.rate_limits,
         taint: stored.taint,
         prefilter,
-        wasm_rules: Vec::new(),
+        wasm_rules: stored.wasm_rules.iter().map(|&i| i as usize).collect(),
         host: Default::default(),
-    };
-    policy.finish_rules();
-    Some(policy)
+    })
 }
 
 /// Writes `bytes` to `path` through a temporary file in `dir` and a rename.

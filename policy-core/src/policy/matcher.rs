@@ -8,10 +8,12 @@ use globset::GlobBuilder;
 use regex_automata::meta::{self, Regex};
 use regex_automata::nfa::thompson::WhichCaptures;
 use regex_automata::util::syntax;
+use regex_automata::MatchKind;
 
 use crate::action::{Action, Context, NetDirection, Word};
 use crate::call::ToolCall;
 use crate::policy::error::PolicyError;
+use crate::policy::forward::ForwardDfa;
 use crate::policy::schema::{Match, Pattern};
 use crate::policy::Env;
 
@@ -22,10 +24,16 @@ use crate::policy::Env;
 /// when the cache was written; its regexes compile when a candidate rule first
 /// needs them. Should that compilation fail anyway (a cache file forged with a
 /// valid checksum), the regex matches nothing.
+///
+/// ASCII text (almost every command) is matched by the regex's ASCII form, a
+/// forward lazy DFA that is several times cheaper to build
+/// ([`crate::policy::forward`], which explains why it is exact); other text,
+/// and patterns without an ASCII form, by the full regex.
 #[derive(Debug, Clone)]
 pub(crate) struct LazyRegex {
     pub(crate) src: String,
     compiled: OnceLock<Option<Regex>>,
+    ascii: OnceLock<Option<ForwardDfa>>,
 }
 
 impl LazyRegex {
@@ -34,10 +42,20 @@ impl LazyRegex {
         if eager {
             let _ = compiled.set(Some(regex(rule, field, &src)?));
         }
-        Ok(LazyRegex { src, compiled })
+        Ok(LazyRegex {
+            src,
+            compiled,
+            ascii: OnceLock::new(),
+        })
     }
 
     fn is_match(&self, text: &str) -> bool {
+        if text.is_ascii() {
+            let fast = self.ascii.get_or_init(|| ForwardDfa::ascii(&self.src));
+            if let Some(m) = fast.as_ref().and_then(|d| d.is_match(text.as_bytes())) {
+                return m;
+            }
+        }
         self.compiled
             .get_or_init(|| regex("", "", &self.src).ok())
             .as_ref()
@@ -49,7 +67,7 @@ impl LazyRegex {
 #[derive(Debug, Clone)]
 pub(crate) struct LazyGlob {
     pub(crate) src: String,
-    compiled: OnceLock<Option<Regex>>,
+    compiled: OnceLock<Option<GlobRegex>>,
 }
 
 impl LazyGlob {
@@ -66,6 +84,44 @@ impl LazyGlob {
             .get_or_init(|| glob("", "", &self.src).ok())
             .as_ref()
             .is_some_and(|g| g.is_match(text.as_bytes()))
+    }
+}
+
+/// A compiled glob: `globset`'s regex for it (bytes syntax, `.` matching
+/// newlines, as `GlobMatcher` matches on Unix), run by a forward lazy DFA,
+/// with a `meta::Regex` built only should the DFA give up.
+#[derive(Debug, Clone)]
+pub(crate) struct GlobRegex {
+    regex: String,
+    fast: Option<ForwardDfa>,
+    full: OnceLock<Option<Regex>>,
+}
+
+impl GlobRegex {
+    fn syntax() -> syntax::Config {
+        syntax::Config::new().utf8(false).dot_matches_new_line(true)
+    }
+
+    /// Whether the glob matches `path` (`GlobMatcher::is_match`).
+    pub(crate) fn is_match(&self, path: &[u8]) -> bool {
+        if let Some(m) = self.fast.as_ref().and_then(|d| d.is_match(path)) {
+            return m;
+        }
+        self.full
+            .get_or_init(|| {
+                meta::Builder::new()
+                    .configure(
+                        lean()
+                            .utf8_empty(false)
+                            .nfa_size_limit(Some(10 * (1 << 20)))
+                            .hybrid_cache_capacity(10 * (1 << 20)),
+                    )
+                    .syntax(GlobRegex::syntax())
+                    .build(&self.regex)
+                    .ok()
+            })
+            .as_ref()
+            .is_some_and(|r| r.is_match(path))
     }
 }
 
@@ -197,24 +253,26 @@ pub(crate) fn lean() -> meta::Config {
         .onepass(false)
 }
 
-/// A compiled glob: the regex `globset` matches it with (bytes syntax, `.`
-/// matching newlines, as `GlobMatcher` does), built with [`lean`] and
-/// `globset`'s limits. `glob_matcher(g).is_match(path.as_bytes())` is
+/// A compiled glob ([`GlobRegex`]); `None` when it is too large to compile.
+/// `glob_matcher(g).is_match(path.as_bytes())` is
 /// `g.compile_matcher().is_match(path)` on Unix.
-pub(crate) fn glob_matcher(g: &globset::Glob) -> Option<Regex> {
-    meta::Builder::new()
-        .configure(
-            lean()
-                .utf8_empty(false)
-                .nfa_size_limit(Some(10 * (1 << 20)))
-                .hybrid_cache_capacity(10 * (1 << 20)),
-        )
-        .syntax(syntax::Config::new().utf8(false).dot_matches_new_line(true))
-        .build(g.regex())
-        .ok()
+pub(crate) fn glob_matcher(g: &globset::Glob) -> Option<GlobRegex> {
+    let regex = g.regex().to_string();
+    let fast = ForwardDfa::bytes_many(&[&regex], MatchKind::LeftmostFirst, GlobRegex::syntax());
+    let glob = GlobRegex {
+        regex,
+        fast,
+        full: OnceLock::new(),
+    };
+    if glob.fast.is_none() {
+        // Too large for the lazy DFA's limits: the full regex or nothing.
+        glob.is_match(b"");
+        glob.full.get()?.as_ref()?;
+    }
+    Some(glob)
 }
 
-fn glob(rule: &str, field: &str, g: &str) -> Result<Regex, PolicyError> {
+fn glob(rule: &str, field: &str, g: &str) -> Result<GlobRegex, PolicyError> {
     let parsed = GlobBuilder::new(g)
         .literal_separator(true)
         .backslash_escape(true)

@@ -28,10 +28,12 @@ mod engine;
 pub mod error;
 pub mod examples;
 pub mod external;
+pub(crate) mod forward;
 pub mod load;
 mod matcher;
 mod prefilter;
 mod rule;
+pub mod rules;
 pub mod schema;
 mod stored;
 mod wasm_eval;
@@ -47,6 +49,7 @@ use serde::Serialize;
 pub use engine::{Engine, Layer};
 pub use error::PolicyError;
 pub use load::{Loaded, Source};
+pub use rules::Rules;
 pub use schema::{AuditFailure, AuditSection, Decision, Example, PolicyFile, Rule};
 
 use crate::action::Action;
@@ -128,7 +131,7 @@ pub struct Policy {
     /// field by field.
     pub audit: AuditSection,
     /// The rules in definition order.
-    pub rules: Vec<CompiledRule>,
+    pub rules: Rules,
     /// Rate limits (applied with session state, see [`crate::state`]).
     pub rate_limits: Vec<crate::state::RateLimit>,
     /// Taint settings (applied with session state).
@@ -192,7 +195,7 @@ impl Verdict {
 pub struct Env {
     home: Option<String>,
     project: String,
-    globs: RefCell<HashMap<String, Option<regex_automata::meta::Regex>>>,
+    globs: RefCell<HashMap<String, Option<matcher::GlobRegex>>>,
     /// Whether the call being evaluated holds a secret (scanned once per call,
     /// not once per action and rule; reset by [`Env::start_call`]).
     secret: RefCell<Option<bool>>,
@@ -470,7 +473,7 @@ impl Policy {
             allow_hosts: Vec::new(),
             other_hosts: Decision::Pass,
             audit: AuditSection::default(),
-            rules: Vec::new(),
+            rules: Rules::default(),
             rate_limits: Vec::new(),
             taint: crate::state::TaintConfig::default(),
             prefilter: Arc::default(),

@@ -36,8 +36,9 @@ use regex_automata::{meta, Anchored, Input, MatchKind, PatternSet};
 
 use crate::action::{Action, Word};
 use crate::call::ToolCall;
+use crate::policy::forward::ForwardDfa;
 use crate::policy::matcher::{command_prefix_regex, glob_regex, Matcher, TextPattern};
-use crate::policy::CompiledRule;
+use crate::policy::rules::Rules;
 use crate::programs::ParsedArgs;
 
 /// Largest dense DFA (in bytes) one pattern class may compile to. A class over
@@ -257,9 +258,15 @@ enum Engine {
     Dfa(Box<dense::DFA<Vec<u32>>>),
     /// Literal patterns: their ids sorted by pattern (patterns are unique).
     Literal(Vec<u32>),
-    /// A `meta::Regex` over the patterns, built on first use; `None` when it
-    /// could not be built (then every pattern of the class counts as fired).
-    Meta(OnceLock<Option<meta::Regex>>),
+    /// Built on first use: a forward lazy DFA over the patterns (for a
+    /// free-text class, their ASCII form, used on ASCII tokens; see
+    /// [`crate::policy::forward`]), and a `meta::Regex` for what the DFA
+    /// cannot decide. `None` when it could not be built (then every pattern
+    /// of the class counts as fired).
+    Meta {
+        fast: Box<OnceLock<Option<ForwardDfa>>>,
+        full: OnceLock<Option<meta::Regex>>,
+    },
 }
 
 /// The patterns of one class and their matcher.
@@ -323,6 +330,18 @@ fn build_meta(class: Class, patterns: &[String]) -> Option<meta::Regex> {
         .ok()
 }
 
+/// The forward lazy DFA of a class matched by `meta`: anchored classes hold
+/// byte-syntax patterns (exact on any token); free-text classes hold rule
+/// regexes, whose ASCII form is used on ASCII tokens only.
+fn build_fast(class: Class, patterns: &[String]) -> Option<ForwardDfa> {
+    let full: Vec<String> = patterns.iter().map(|p| full_pattern(class, p)).collect();
+    if class.anchored() {
+        ForwardDfa::bytes_many(&full, MatchKind::All, syntax::Config::new())
+    } else {
+        ForwardDfa::ascii_many(&full, MatchKind::All)
+    }
+}
+
 impl ClassSet {
     fn new(
         class: Class,
@@ -341,10 +360,10 @@ impl ClassSet {
         } else if class.uses_dfa() {
             match build_dfa(class, &patterns) {
                 Some(d) => Engine::Dfa(Box::new(d)),
-                None => Engine::Meta(OnceLock::new()),
+                None => Engine::meta(),
             }
         } else {
-            Engine::Meta(OnceLock::new())
+            Engine::meta()
         };
         ClassSet {
             class,
@@ -402,13 +421,26 @@ impl ClassSet {
                     }
                 }
             }
-            Engine::Meta(cell) => {
-                let Some(re) = cell.get_or_init(|| build_meta(self.class, &self.patterns)) else {
+            Engine::Meta { fast, full } => {
+                let anchored = self.class.anchored();
+                if anchored || token.is_ascii() {
+                    let dfa = fast.get_or_init(|| build_fast(self.class, &self.patterns));
+                    if let Some(d) = dfa {
+                        let mut set = PatternSet::new(d.pattern_len());
+                        if d.which(token.as_bytes(), anchored, &mut set).is_some() {
+                            for p in set.iter() {
+                                set_bit(fired, self.base as usize + p.as_usize());
+                            }
+                            return;
+                        }
+                    }
+                }
+                let Some(re) = full.get_or_init(|| build_meta(self.class, &self.patterns)) else {
                     self.fire_all(fired);
                     return;
                 };
                 let mut set = PatternSet::new(re.pattern_len());
-                let anchored = if self.class.anchored() {
+                let anchored = if anchored {
                     Anchored::Yes
                 } else {
                     Anchored::No
@@ -418,6 +450,15 @@ impl ClassSet {
                     set_bit(fired, self.base as usize + p.as_usize());
                 }
             }
+        }
+    }
+}
+
+impl Engine {
+    fn meta() -> Engine {
+        Engine::Meta {
+            fast: Box::default(),
+            full: OnceLock::new(),
         }
     }
 }
@@ -475,7 +516,7 @@ impl std::fmt::Debug for Prefilter {
                 Engine::Empty => "empty".to_string(),
                 Engine::Dfa(x) => format!("dfa ({} bytes)", x.memory_usage()),
                 Engine::Literal(_) => "literal".to_string(),
-                Engine::Meta(_) => "meta".to_string(),
+                Engine::Meta { .. } => "meta".to_string(),
             };
             d.field(
                 &format!("{:?}", s.class),
@@ -490,7 +531,7 @@ impl std::fmt::Debug for Prefilter {
 
 impl Default for Prefilter {
     fn default() -> Prefilter {
-        Prefilter::with_dfas(&[], Vec::new())
+        Prefilter::with_dfas(&Rules::default(), Vec::new())
     }
 }
 
@@ -508,14 +549,14 @@ thread_local! {
 
 impl Prefilter {
     /// Builds the prefilter of `rules`, compiling every DFA.
-    pub(crate) fn build(rules: &[CompiledRule]) -> Prefilter {
+    pub(crate) fn build(rules: &Rules) -> Prefilter {
         Prefilter::with_dfas(rules, Vec::new())
     }
 
     /// Builds the prefilter of `rules`, reusing `stored` DFAs (from the cache)
     /// whose pattern lists are exactly the ones these rules need; other classes
     /// are compiled.
-    pub(crate) fn with_dfas(rules: &[CompiledRule], stored: Vec<StoredDfa>) -> Prefilter {
+    pub(crate) fn with_dfas(rules: &Rules, stored: Vec<StoredDfa>) -> Prefilter {
         let mut interned: Vec<HashMap<String, u32>> = vec![HashMap::new(); CLASSES.len()];
         let mut lists: Vec<Vec<String>> = vec![Vec::new(); CLASSES.len()];
         // Per rule: groups as (class, local id).
