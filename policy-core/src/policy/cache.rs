@@ -51,6 +51,7 @@ use crate::policy::external::WasmModule;
 use crate::policy::load::{self, Source, MAX_POLICY_BYTES};
 use crate::policy::prefilter::{Class, Prefilter, StoredDfa, StoredIndex};
 use crate::policy::rule::compile_rule;
+use crate::policy::needles::Needles;
 use crate::policy::rules::Rules;
 use crate::policy::schema::{AuditSection, Decision};
 use crate::policy::stored::SRule;
@@ -60,7 +61,7 @@ use crate::policy::{Policy, PolicyError, WasmRule};
 /// whenever the stored representation (the policy's serde types, the
 /// prefilter's pattern derivation) changes meaning; files of another version
 /// are ignored.
-pub const FORMAT_VERSION: u32 = 10;
+pub const FORMAT_VERSION: u32 = 12;
 
 /// The first bytes of every cache file.
 const MAGIC: &[u8; 8] = b"APOLCACH";
@@ -431,6 +432,8 @@ struct Stored {
 #[derive(Serialize, Deserialize)]
 struct StoredRule {
     rule: SRule,
+    /// The required literals of the rule's regexes, by regex source.
+    needles: Vec<(String, Needles)>,
     source: String,
     /// A `wasm` rule's module (resolved path, SHA-256 of its bytes) and config JSON.
     wasm: Option<(String, [u8; 32], String)>,
@@ -466,8 +469,17 @@ fn encode(
     let mut stored = stored;
     let mut rule_bytes = Vec::new();
     for (i, r) in policy.rules.iter().enumerate() {
+        let mut needles: Vec<(String, Needles)> = Vec::new();
+        r.matcher.each_regex(&mut |re| {
+            if !needles.iter().any(|(src, _)| *src == re.src) {
+                if let Some(n) = Needles::of(&re.src) {
+                    needles.push((re.src.clone(), n));
+                }
+            }
+        });
         let one = StoredRule {
             rule: SRule::from_rule(&r.rule),
+            needles,
             source: r.source.clone(),
             wasm: r.wasm.as_ref().map(|w| {
                 (
@@ -662,7 +674,15 @@ fn decode_rule(bytes: &[u8]) -> Option<crate::policy::CompiledRule> {
     if rule.wasm.is_some() != wasm.is_some() {
         return None;
     }
-    compile_rule(rule, &r.source, false, wasm).ok()
+    let mut compiled = compile_rule(rule, &r.source, false, wasm).ok()?;
+    let needles = r.needles;
+    compiled.matcher.each_regex_mut(&mut |re| {
+        re.needles = needles
+            .iter()
+            .find(|(src, _)| *src == re.src)
+            .map(|(_, n)| n.clone());
+    });
+    Some(compiled)
 }
 
 fn decode(stored: Stored, rule_bytes: Vec<u8>, dfas: Vec<StoredDfa>) -> Option<Policy> {

@@ -30,6 +30,7 @@ use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::util::syntax;
 use regex_automata::{Input, MatchKind, PatternSet};
 use regex_syntax::ast::{self, Ast};
+use regex_syntax::hir;
 
 /// Largest compiled NFA of one forward DFA (the `regex` crate's default size limit is 10 MiB;
 /// rule regexes are capped at 1 MiB like their full form).
@@ -38,37 +39,44 @@ const NFA_LIMIT: usize = 1 << 20;
 /// Most memory one DFA's state cache may use.
 const CACHE_CAPACITY: usize = 2 << 20;
 
-/// True when every character the pattern names — written out, escaped
-/// (`\x{17F}`, `\u{212A}`) or as a class range's end — is ASCII; false too
-/// when it does not parse.
-fn ascii_only(pattern: &str) -> bool {
-    struct NonAscii;
-    impl ast::Visitor for NonAscii {
-        type Output = ();
-        type Err = ();
-        fn finish(self) -> Result<(), ()> {
-            Ok(())
-        }
-        fn visit_pre(&mut self, node: &Ast) -> Result<(), ()> {
-            match node {
-                Ast::Literal(l) if !l.c.is_ascii() => Err(()),
-                _ => Ok(()),
-            }
-        }
-        fn visit_class_set_item_pre(&mut self, item: &ast::ClassSetItem) -> Result<(), ()> {
-            match item {
-                ast::ClassSetItem::Literal(l) if !l.c.is_ascii() => Err(()),
-                ast::ClassSetItem::Range(r) if !r.start.c.is_ascii() || !r.end.c.is_ascii() => {
-                    Err(())
-                }
-                _ => Ok(()),
-            }
+/// The lazy DFA's configuration.
+fn dfa_config(kind: MatchKind) -> regex_automata::hybrid::dfa::Config {
+    DFA::config()
+        .match_kind(kind)
+        .cache_capacity(CACHE_CAPACITY)
+}
+
+/// The NFA's: no capture groups (only `is_match` and sets are asked).
+fn nfa_config() -> thompson::Config {
+    thompson::Config::new()
+        .utf8(false)
+        .which_captures(WhichCaptures::None)
+        .nfa_size_limit(Some(NFA_LIMIT))
+}
+
+/// Rejects a syntax tree naming a non-ASCII character — written out, escaped
+/// (`\x{17F}`, `\u{212A}`) or as a class range's end.
+struct NonAscii;
+
+impl ast::Visitor for NonAscii {
+    type Output = ();
+    type Err = ();
+    fn finish(self) -> Result<(), ()> {
+        Ok(())
+    }
+    fn visit_pre(&mut self, node: &Ast) -> Result<(), ()> {
+        match node {
+            Ast::Literal(l) if !l.c.is_ascii() => Err(()),
+            _ => Ok(()),
         }
     }
-    pattern.is_ascii()
-        && ast::parse::Parser::new()
-            .parse(pattern)
-            .is_ok_and(|a| ast::visit(&a, NonAscii).is_ok())
+    fn visit_class_set_item_pre(&mut self, item: &ast::ClassSetItem) -> Result<(), ()> {
+        match item {
+            ast::ClassSetItem::Literal(l) if !l.c.is_ascii() => Err(()),
+            ast::ClassSetItem::Range(r) if !r.start.c.is_ascii() || !r.end.c.is_ascii() => Err(()),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// A forward lazy DFA with its state cache, for `is_match` (one pattern) and
@@ -89,16 +97,37 @@ impl ForwardDfa {
     }
 
     /// The ASCII form of several rule regexes, matched as a set
-    /// ([`ForwardDfa::which`]) with `kind`.
+    /// ([`ForwardDfa::which`]) with `kind`. Each pattern is parsed once: the
+    /// same syntax tree is checked for non-ASCII characters and translated.
     pub(crate) fn ascii_many<P: AsRef<str>>(patterns: &[P], kind: MatchKind) -> Option<ForwardDfa> {
-        if !patterns.iter().all(|p| ascii_only(p.as_ref())) {
-            return None;
+        let mut hirs = Vec::with_capacity(patterns.len());
+        for p in patterns {
+            let p = p.as_ref();
+            if !p.is_ascii() {
+                return None;
+            }
+            let tree = ast::parse::Parser::new().parse(p).ok()?;
+            ast::visit(&tree, NonAscii).ok()?;
+            let hir = hir::translate::TranslatorBuilder::new()
+                .unicode(false)
+                .utf8(false)
+                .build()
+                .translate(p, &tree)
+                .ok()?;
+            hirs.push(hir);
         }
-        ForwardDfa::build(
-            patterns,
-            kind,
-            syntax::Config::new().unicode(false).utf8(false),
-        )
+        let nfa = thompson::Compiler::new()
+            .configure(nfa_config())
+            .build_many_from_hir(&hirs)
+            .ok()?;
+        let dfa = DFA::builder()
+            .configure(dfa_config(kind))
+            .build_from_nfa(nfa)
+            .ok()?;
+        Some(ForwardDfa {
+            dfa,
+            cache: Mutex::new(None),
+        })
     }
 
     /// A forward DFA over byte-syntax patterns (glob regexes: Unicode off,
@@ -108,27 +137,10 @@ impl ForwardDfa {
         kind: MatchKind,
         syntax: syntax::Config,
     ) -> Option<ForwardDfa> {
-        ForwardDfa::build(patterns, kind, syntax.utf8(false))
-    }
-
-    fn build<P: AsRef<str>>(
-        patterns: &[P],
-        kind: MatchKind,
-        syntax: syntax::Config,
-    ) -> Option<ForwardDfa> {
         let dfa = DFA::builder()
-            .configure(
-                DFA::config()
-                    .match_kind(kind)
-                    .cache_capacity(CACHE_CAPACITY),
-            )
-            .syntax(syntax)
-            .thompson(
-                thompson::Config::new()
-                    .utf8(false)
-                    .which_captures(WhichCaptures::None)
-                    .nfa_size_limit(Some(NFA_LIMIT)),
-            )
+            .configure(dfa_config(kind))
+            .syntax(syntax.utf8(false))
+            .thompson(nfa_config())
             .build_many(patterns)
             .ok()?;
         Some(ForwardDfa {

@@ -14,6 +14,7 @@ use crate::action::{Action, Context, NetDirection, Word};
 use crate::call::ToolCall;
 use crate::policy::error::PolicyError;
 use crate::policy::forward::ForwardDfa;
+use crate::policy::needles::Needles;
 use crate::policy::schema::{Match, Pattern};
 use crate::policy::Env;
 
@@ -32,6 +33,9 @@ use crate::policy::Env;
 #[derive(Debug, Clone)]
 pub(crate) struct LazyRegex {
     pub(crate) src: String,
+    /// The regex's required literals, when known (a policy from the cache):
+    /// a text without any of them is not a match, without compiling.
+    pub(crate) needles: Option<Needles>,
     compiled: OnceLock<Option<Regex>>,
     ascii: OnceLock<Option<ForwardDfa>>,
 }
@@ -44,12 +48,16 @@ impl LazyRegex {
         }
         Ok(LazyRegex {
             src,
+            needles: None,
             compiled,
             ascii: OnceLock::new(),
         })
     }
 
     fn is_match(&self, text: &str) -> bool {
+        if self.needles.as_ref().is_some_and(|n| !n.admit(text.as_bytes())) {
+            return false;
+        }
         if text.is_ascii() {
             let fast = self.ascii.get_or_init(|| ForwardDfa::ascii(&self.src));
             if let Some(m) = fast.as_ref().and_then(|d| d.is_match(text.as_bytes())) {
@@ -482,6 +490,52 @@ impl Matcher {
             }
         }
         Ok(matcher)
+    }
+
+    /// Calls `f` with every regex of this block and its nested blocks.
+    pub(crate) fn each_regex(&self, f: &mut dyn FnMut(&LazyRegex)) {
+        for list in [&self.any_arg, &self.no_arg].into_iter().flatten() {
+            for p in list {
+                if let TextPattern::Regex(r) = p {
+                    f(r);
+                }
+            }
+        }
+        for r in [&self.code, &self.raw].into_iter().flatten() {
+            f(r);
+        }
+        for (_, r) in self.command.iter().flatten() {
+            f(r);
+        }
+        for m in [&self.any, &self.all].into_iter().flatten().flatten() {
+            m.each_regex(f);
+        }
+        if let Some(m) = &self.not {
+            m.each_regex(f);
+        }
+    }
+
+    /// Calls `f` with every regex of this block and its nested blocks, mutably.
+    pub(crate) fn each_regex_mut(&mut self, f: &mut dyn FnMut(&mut LazyRegex)) {
+        for list in [&mut self.any_arg, &mut self.no_arg].into_iter().flatten() {
+            for p in list {
+                if let TextPattern::Regex(r) = p {
+                    f(r);
+                }
+            }
+        }
+        for r in [&mut self.code, &mut self.raw].into_iter().flatten() {
+            f(r);
+        }
+        for (_, r) in self.command.iter_mut().flatten() {
+            f(r);
+        }
+        for m in [&mut self.any, &mut self.all].into_iter().flatten().flatten() {
+            m.each_regex_mut(f);
+        }
+        if let Some(m) = &mut self.not {
+            m.each_regex_mut(f);
+        }
     }
 
     /// True when the matcher holds for `action` of `call`.

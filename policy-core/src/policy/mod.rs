@@ -31,6 +31,7 @@ pub mod external;
 pub(crate) mod forward;
 pub mod load;
 mod matcher;
+mod needles;
 mod prefilter;
 mod rule;
 pub mod rules;

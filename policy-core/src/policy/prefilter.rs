@@ -353,7 +353,13 @@ impl ClassSet {
             Engine::Empty
         } else if class.literal() {
             let mut ids: Vec<u32> = (0..patterns.len() as u32).collect();
-            ids.sort_unstable_by(|&a, &b| patterns.get(a as usize).cmp(&patterns.get(b as usize)));
+            // Built policies list literal patterns sorted already (see
+            // `sort_literals`); only an index from elsewhere needs the sort.
+            if !patterns.is_sorted() {
+                ids.sort_unstable_by(|&a, &b| {
+                    patterns.get(a as usize).cmp(&patterns.get(b as usize))
+                });
+            }
             Engine::Literal(ids)
         } else if let Some(d) = dfa {
             Engine::Dfa(Box::new(d))
@@ -459,6 +465,34 @@ impl Engine {
         Engine::Meta {
             fast: Box::default(),
             full: OnceLock::new(),
+        }
+    }
+}
+
+/// Sorts the patterns of each literal class and renumbers the rules' ids to
+/// match, so that a literal class needs no sorting when it is loaded.
+fn sort_literals(lists: &mut [Vec<String>], local: &mut [Vec<Vec<(Class, u32)>>]) {
+    for (class, list) in CLASSES.iter().zip(lists.iter_mut()) {
+        if !class.literal() || list.is_sorted() {
+            continue;
+        }
+        let mut order: Vec<usize> = (0..list.len()).collect();
+        order.sort_unstable_by(|&a, &b| list.get(a).cmp(&list.get(b)));
+        let mut renumber = vec![0u32; list.len()];
+        for (new, &old) in order.iter().enumerate() {
+            if let Some(slot) = renumber.get_mut(old) {
+                *slot = new as u32;
+            }
+        }
+        let mut old = std::mem::take(list);
+        *list = order
+            .iter()
+            .map(|&i| old.get_mut(i).map(std::mem::take).unwrap_or_default())
+            .collect();
+        for (c, id) in local.iter_mut().flatten().flatten() {
+            if c == class {
+                *id = renumber.get(*id as usize).copied().unwrap_or(*id);
+            }
         }
     }
 }
@@ -594,6 +628,7 @@ impl Prefilter {
             }
             local.push(rule_groups);
         }
+        sort_literals(&mut lists, &mut local);
         let mut base = 0u32;
         let mut bases = [0u32; CLASSES.len()];
         for (b, list) in bases.iter_mut().zip(&lists) {
