@@ -49,9 +49,9 @@ use sha2::{Digest, Sha256};
 use crate::cache_files::{self, checksum, hex};
 use crate::policy::external::WasmModule;
 use crate::policy::load::{self, Source, MAX_POLICY_BYTES};
+use crate::policy::needles::Needles;
 use crate::policy::prefilter::{Class, Prefilter, StoredDfa, StoredIndex};
 use crate::policy::rule::compile_rule;
-use crate::policy::needles::Needles;
 use crate::policy::rules::Rules;
 use crate::policy::schema::{AuditSection, Decision};
 use crate::policy::stored::SRule;
@@ -61,7 +61,7 @@ use crate::policy::{Policy, PolicyError, WasmRule};
 /// whenever the stored representation (the policy's serde types, the
 /// prefilter's pattern derivation) changes meaning; files of another version
 /// are ignored.
-pub const FORMAT_VERSION: u32 = 12;
+pub const FORMAT_VERSION: u32 = 14;
 
 /// The first bytes of every cache file.
 const MAGIC: &[u8; 8] = b"APOLCACH";
@@ -509,7 +509,7 @@ fn encode(
             tag,
             postcard::to_stdvec(&d.patterns).ok()?,
         ));
-        sections.push((SECTION_DFA, tag, d.bytes));
+        sections.push((SECTION_DFA, tag, d.bytes.into_owned()));
     }
     let mut payload = Vec::new();
     payload.extend_from_slice(&(sections.len() as u32).to_le_bytes());
@@ -563,17 +563,18 @@ fn read_entry(path: &Path, index: &[u8; 32], top: &Top) -> Result<Policy, CacheS
     if meta.len() > MAX_CACHE_BYTES {
         return Err(CacheStatus::Invalid);
     }
-    let bytes = std::fs::read(path).map_err(|_| CacheStatus::Missing)?;
+    let file = Arc::new(std::fs::read(path).map_err(|_| CacheStatus::Missing)?);
+    let bytes = file.as_slice();
     let invalid = CacheStatus::Invalid;
-    if bytes.get(..8) != Some(&MAGIC[..]) || u32_at(&bytes, 8) != Some(FORMAT_VERSION) {
+    if bytes.get(..8) != Some(&MAGIC[..]) || u32_at(bytes, 8) != Some(FORMAT_VERSION) {
         return Err(invalid);
     }
     if bytes.get(16..48) != Some(&index[..]) {
         return Err(invalid);
     }
     let full = bytes.get(48..80).ok_or(invalid)?;
-    let len = u64_at(&bytes, 80).ok_or(invalid)?;
-    let sum = u64_at(&bytes, 88).ok_or(invalid)?;
+    let len = u64_at(bytes, 80).ok_or(invalid)?;
+    let sum = u64_at(bytes, 88).ok_or(invalid)?;
     let payload = bytes.get(HEADER..).ok_or(invalid)?;
     if payload.len() as u64 != len || checksum(payload) != sum {
         return Err(invalid);
@@ -635,11 +636,14 @@ fn read_entry(path: &Path, index: &[u8; 32], top: &Top) -> Result<Policy, CacheS
         dfas.push(StoredDfa {
             class,
             patterns,
-            bytes: data.to_vec(),
+            bytes: std::borrow::Cow::Borrowed(*data),
         });
     }
-    let rules = section(SECTION_RULES).ok_or(invalid)?.to_vec();
-    decode(stored, rules, dfas).ok_or(invalid)
+    // The rules stay in the file's buffer: their spans are offsets into it.
+    let rules = section(SECTION_RULES).ok_or(invalid)?;
+    let base = (rules.as_ptr() as usize).wrapping_sub(bytes.as_ptr() as usize);
+    let len = rules.len();
+    decode(stored, Arc::clone(&file), base..base + len, dfas).ok_or(invalid)
 }
 
 /// The section table: (kind, tag, data).
@@ -685,12 +689,22 @@ fn decode_rule(bytes: &[u8]) -> Option<crate::policy::CompiledRule> {
     Some(compiled)
 }
 
-fn decode(stored: Stored, rule_bytes: Vec<u8>, dfas: Vec<StoredDfa>) -> Option<Policy> {
+/// The policy from its stored settings, the file's bytes (`section`: where
+/// the rules are in them) and its candidate DFAs.
+fn decode(
+    stored: Stored,
+    file: Arc<Vec<u8>>,
+    section: std::ops::Range<usize>,
+    dfas: Vec<StoredDfa<'_>>,
+) -> Option<Policy> {
+    if section.end > file.len() {
+        return None;
+    }
     let mut spans = Vec::with_capacity(stored.rules.len());
     for &(start, len) in &stored.rules {
-        let start = start as usize;
+        let start = section.start.checked_add(start as usize)?;
         let end = start.checked_add(len as usize)?;
-        if end > rule_bytes.len() {
+        if end > section.end {
             return None;
         }
         spans.push(start..end);
@@ -699,7 +713,7 @@ fn decode(stored: Stored, rule_bytes: Vec<u8>, dfas: Vec<StoredDfa>) -> Option<P
     if stored.wasm_rules.iter().any(|&i| i as usize >= count) {
         return None;
     }
-    let rules = Rules::stored(rule_bytes, spans, decode_rule);
+    let rules = Rules::stored(file, spans, decode_rule);
     let prefilter = Arc::new(Prefilter::from_index(stored.prefilter, count, dfas)?);
     Some(Policy {
         sources: stored.sources,

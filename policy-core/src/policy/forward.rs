@@ -56,7 +56,7 @@ fn nfa_config() -> thompson::Config {
 
 /// Rejects a syntax tree naming a non-ASCII character — written out, escaped
 /// (`\x{17F}`, `\u{212A}`) or as a class range's end.
-struct NonAscii;
+pub(crate) struct NonAscii;
 
 impl ast::Visitor for NonAscii {
     type Output = ();

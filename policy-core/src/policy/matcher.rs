@@ -55,7 +55,11 @@ impl LazyRegex {
     }
 
     fn is_match(&self, text: &str) -> bool {
-        if self.needles.as_ref().is_some_and(|n| !n.admit(text.as_bytes())) {
+        if self
+            .needles
+            .as_ref()
+            .is_some_and(|n| !n.admit(text.as_bytes()))
+        {
             return false;
         }
         if text.is_ascii() {
@@ -530,7 +534,11 @@ impl Matcher {
         for (_, r) in self.command.iter_mut().flatten() {
             f(r);
         }
-        for m in [&mut self.any, &mut self.all].into_iter().flatten().flatten() {
+        for m in [&mut self.any, &mut self.all]
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
             m.each_regex_mut(f);
         }
         if let Some(m) = &mut self.not {
@@ -856,22 +864,19 @@ pub(crate) fn command_regex(pattern: &str) -> String {
     }
 }
 
-/// A regex over `program args…` that holds whenever the command pattern's
-/// regex ([`command_regex`]) does, built for a small DFA: the literal text
-/// before the first wildcard, then any bytes (exact when there is none).
-pub(crate) fn command_prefix_regex(pattern: &str) -> String {
-    let (prefix, open) = match pattern.strip_suffix(":*") {
+/// What the prefilter looks for in `program args…` so that a command
+/// pattern's regex ([`command_regex`]) can hold: `*` and the literal text
+/// before the first wildcard (a prefix of the line), or `=` and the whole
+/// pattern when it has no wildcard (the line itself).
+pub(crate) fn command_prefix(pattern: &str) -> String {
+    let prefix = match pattern.strip_suffix(":*") {
         // The body is literal up to the `:*` (a `*` inside it is literal too).
-        Some(body) => (body, true),
-        None => match pattern.split_once('*') {
-            Some((head, _)) => (head, true),
-            None => (pattern, false),
-        },
+        Some(body) => Some(body),
+        None => pattern.split_once('*').map(|(head, _)| head),
     };
-    if open {
-        format!("{}(?s-u:.)*", regex::escape(prefix))
-    } else {
-        regex::escape(prefix)
+    match prefix {
+        Some(p) => format!("*{p}"),
+        None => format!("={pattern}"),
     }
 }
 

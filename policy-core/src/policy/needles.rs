@@ -5,66 +5,142 @@
 //! is tried against the `git` rules' argument regexes (`(?i)^alias\..*=…`,
 //! `(?i)^(-c)?core\.hookspath=`) and the `raw` regexes over the command, and
 //! matches none. Compiling them cost a hook process about 3 M instructions.
-//! A match of a regex starts with one of its *prefix literals* (what
-//! `regex-syntax`'s literal extractor computes, the same analysis the `regex`
-//! crate's own prefilters rest on), so a text containing none of them cannot
-//! match, and the regex need not be compiled for it.
+//! A match of a regex starts with one of its *prefix literals* and ends with
+//! one of its *suffix literals* (what `regex-syntax`'s literal extractor
+//! computes, the analysis the `regex` crate's own prefilters rest on), so a
+//! text containing none of either set cannot match, and the regex need not
+//! be compiled for it.
 //!
-//! Case-insensitive regexes have a literal per case variant (`(?i)^alias\.`
-//! has 48): literals and text are compared ASCII-lowercased, which keeps the
-//! test a necessary condition (lowercasing maps an occurrence to an
-//! occurrence) and the literal lists short.
+//! Literals and text are compared ASCII-lowercased, which keeps the test a
+//! necessary condition (lowercasing maps an occurrence to an occurrence). A
+//! case-insensitive regex would have a literal per case variant (`(?i)^alias\.`
+//! has 48), so its literals are taken from the regex without its `i` flags
+//! (see [`Needles`] for when that is exact).
 //!
 //! The literals are extracted when the compiled-policy cache is written (the
 //! analysis needs the parsed regex, the expensive part) and stored with the
-//! rule; a regex without a finite set of non-empty prefix literals (`.*x`,
-//! `\w+@`) has no [`Needles`] and is always compiled.
+//! rule (or the prefilter's pattern); a regex without a finite set of
+//! non-empty literals at either end (`x?\w+`) has no [`Needles`] and is
+//! always compiled.
 
 use memchr::memmem;
-use regex_syntax::hir::literal::Extractor;
+use regex_syntax::ast::{self, Ast};
+use regex_syntax::hir::{
+    self,
+    literal::{ExtractKind, Extractor},
+};
 use serde::{Deserialize, Serialize};
 
 /// Most literals kept for one regex: more means no filter (each is searched
 /// for separately).
 const MAX_NEEDLES: usize = 64;
 
-/// The prefix literals of a regex: every match starts with one of them.
+/// Required literals of a regex: every match starts with one of them (its
+/// prefix literals) or ends with one of them (its suffix literals), whichever
+/// set is more selective.
 ///
-/// ```ignore
-/// let n = Needles::of(r"(push|reset)\s.*--hard").unwrap();
-/// assert!(!n.admit(b"status"));
-/// assert!(n.admit(b"git reset --hard"));
-/// ```
+/// Compared ASCII-lowercased. For a case-insensitive regex, the literals are
+/// those of the regex without `i` flags: a text matching the regex, lowercased,
+/// contains one of them lowercased — on ASCII text, when the pattern names
+/// ASCII characters only (Unicode folding pairs `ſ` with `s` and the Kelvin
+/// sign with `k`); so such needles rule out ASCII text only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct Needles(Vec<Vec<u8>>);
+pub(crate) struct Needles {
+    literals: Vec<Vec<u8>>,
+    /// Only ASCII text can be ruled out (the literals come from a regex
+    /// whose `i` flags were dropped).
+    ascii_only: bool,
+}
 
 impl Needles {
     /// The needles of `regex` (the `regex` crate's syntax); `None` when it
     /// has none worth checking or does not parse.
     pub(crate) fn of(regex: &str) -> Option<Needles> {
-        let hir = regex_syntax::ParserBuilder::new()
-            .build()
-            .parse(regex)
-            .ok()?;
-        let seq = Extractor::new().extract(&hir);
-        let literals = seq.literals()?;
-        if literals.iter().any(|l| l.as_bytes().is_empty()) {
-            return None;
-        }
-        let mut lower: Vec<Vec<u8>> = literals
-            .iter()
-            .map(|l| l.as_bytes().to_ascii_lowercase())
-            .collect();
-        lower.sort_unstable();
-        lower.dedup();
-        (lower.len() <= MAX_NEEDLES).then_some(Needles(lower))
+        Needles::of_syntax(regex, false)
     }
 
-    /// False when `text` contains none of the needles (then the regex cannot
-    /// match it).
+    /// The needles of `regex`, parsed with the `regex` crate's syntax or, when
+    /// `bytes`, as a byte-syntax pattern (a glob's regex, which may match
+    /// bytes that are not UTF-8).
+    pub(crate) fn of_syntax(regex: &str, bytes: bool) -> Option<Needles> {
+        let mut tree = ast::parse::Parser::new().parse(regex).ok()?;
+        let ascii_only = regex.is_ascii()
+            && ast::visit(&tree, crate::policy::forward::NonAscii).is_ok()
+            && drop_case_insensitive(&mut tree);
+        let hir = hir::translate::TranslatorBuilder::new()
+            .utf8(!bytes)
+            .build()
+            .translate(regex, &tree)
+            .ok()?;
+        [ExtractKind::Prefix, ExtractKind::Suffix]
+            .into_iter()
+            .filter_map(|kind| {
+                let seq = Extractor::new().kind(kind).extract(&hir);
+                let literals = seq.literals()?;
+                if literals.iter().any(|l| l.as_bytes().is_empty()) {
+                    return None;
+                }
+                let mut lower: Vec<Vec<u8>> = literals
+                    .iter()
+                    .map(|l| l.as_bytes().to_ascii_lowercase())
+                    .collect();
+                lower.sort_unstable();
+                lower.dedup();
+                (lower.len() <= MAX_NEEDLES).then_some(lower)
+            })
+            // Longer shortest literal first, then fewer literals.
+            .max_by_key(|l| {
+                let shortest = l.iter().map(Vec::len).min().unwrap_or(0);
+                (shortest.min(8), std::cmp::Reverse(l.len()))
+            })
+            .map(|literals| Needles {
+                literals,
+                ascii_only,
+            })
+    }
+
+    /// False when `text` cannot match the regex (it contains none of the
+    /// needles); true when it may.
     pub(crate) fn admit(&self, text: &[u8]) -> bool {
+        if self.ascii_only && !text.is_ascii() {
+            return true;
+        }
         let lower = text.to_ascii_lowercase();
-        self.0.iter().any(|n| memmem::find(&lower, n).is_some())
+        self.literals
+            .iter()
+            .any(|n| memmem::find(&lower, n).is_some())
+    }
+}
+
+/// Removes every `i` flag from the syntax tree; true when there was one.
+/// Recursion is bounded by the parser's nesting limit.
+fn drop_case_insensitive(node: &mut Ast) -> bool {
+    fn strip(flags: &mut ast::Flags) -> bool {
+        let before = flags.items.len();
+        flags
+            .items
+            .retain(|i| i.kind != ast::FlagsItemKind::Flag(ast::Flag::CaseInsensitive));
+        flags.items.len() != before
+    }
+    match node {
+        Ast::Flags(f) => strip(&mut f.flags),
+        Ast::Group(g) => {
+            let here = match &mut g.kind {
+                ast::GroupKind::NonCapturing(f) => strip(f),
+                _ => false,
+            };
+            drop_case_insensitive(&mut g.ast) | here
+        }
+        Ast::Repetition(r) => drop_case_insensitive(&mut r.ast),
+        Ast::Alternation(a) => a
+            .asts
+            .iter_mut()
+            .fold(false, |any, x| drop_case_insensitive(x) | any),
+        Ast::Concat(c) => c
+            .asts
+            .iter_mut()
+            .fold(false, |any, x| drop_case_insensitive(x) | any),
+        _ => false,
     }
 }
 
@@ -74,22 +150,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rules_out_texts_without_a_prefix_literal() {
+    fn rules_out_texts_without_a_required_literal() {
         let n = Needles::of(r"(push|reset)\s.*--hard").unwrap();
         assert!(!n.admit(b"status"));
         assert!(n.admit(b"git reset --hard"));
         let n = Needles::of(r"(?i)^(-c)?core\.hookspath=").unwrap();
         assert!(!n.admit(b"status"));
         assert!(n.admit(b"CORE.HooksPath=/tmp/x"));
-        // Unicode case folding is part of the literals: `ſ` folds to `s`.
+        // Unicode case folding: `ſ` folds to `s`, so non-ASCII text is never
+        // ruled out by the needles of a case-insensitive regex.
         let n = Needles::of(r"(?i)secret").unwrap();
         assert!(n.admit("ſecret".as_bytes()));
+        assert!(!n.admit(b"status"));
+        // Suffix literals when they are the better test.
+        let n = Needles::of(r"^[a-z][a-z0-9+.-]*://[^/@\s:]+:[^/@\s]+@").unwrap();
+        assert!(!n.admit(b"status"));
+        assert!(n.admit(b"https://u:p@host"));
+        // Many case-insensitive alternatives.
+        let n =
+            Needles::of(r"(?i)(private.?key|AKIA|secret|token|api.?key|\.pem\b|\.env\b)").unwrap();
+        assert!(!n.admit(b"git status"));
+        assert!(n.admit(b"cat .ENV"));
     }
 
     #[test]
-    fn regexes_without_required_prefixes_have_none() {
-        assert!(Needles::of(r".*x").is_none());
-        assert!(Needles::of(r"\w+@").is_none());
+    fn regexes_without_required_literals_have_none() {
+        assert!(Needles::of(r"x?\w+").is_none());
+        // A regex ending in a literal has that suffix.
+        assert!(!Needles::of(r".*x").unwrap().admit(b"abc"));
+        assert!(!Needles::of(r"\w+@").unwrap().admit(b"user"));
         assert!(Needles::of(r"a?").is_none());
         assert!(Needles::of(r"(").is_none());
     }
@@ -101,17 +190,76 @@ mod tests {
         #[test]
         fn never_rules_out_a_match(
             re in (
-                proptest::sample::select(vec!["", "(?i)", "(?m)^"]),
+                proptest::sample::select(vec!["", "(?i)", "(?m)^", "(?i:k)", "(?i)s(?-i)"]),
                 proptest::sample::select(vec!["ab", "cd", "[a-c]x", r"\bs", r"e\s", r"k\w", "(Ab|cD)", "S?K"]),
                 proptest::sample::select(vec!["", ".*", "+", "?"]),
                 proptest::sample::select(vec!["", "ef", "G", r"\b"]),
             ).prop_map(|(a, b, c, d)| format!("{a}{b}{c}{d}")),
-            text in "[a-gkxsABCDKS \\n.ſ]{0,10}",
+            text in "[a-gkxsABCDKS \\n.ſ\u{212A}]{0,10}",
         ) {
             let matched = regex::Regex::new(&re).unwrap().is_match(&text);
             if let Some(n) = Needles::of(&re) {
                 proptest::prop_assert!(!matched || n.admit(text.as_bytes()), "{} on {:?}", re, text);
             }
         }
+    }
+
+    /// Every regex of the default packs, on every command of the shared
+    /// corpus and each of its words: a match is never ruled out.
+    #[test]
+    fn default_pack_regexes_on_the_corpus() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/corpus/cases.jsonl"
+        );
+        let Ok(corpus) = std::fs::read_to_string(path) else {
+            eprintln!("shared corpus not found; skipping");
+            return;
+        };
+        let mut texts: Vec<String> = Vec::new();
+        for line in corpus.lines().filter(|l| !l.trim().is_empty()) {
+            let case: serde_json::Value = serde_json::from_str(line).unwrap();
+            let input = &case["tool_input"];
+            for key in ["command", "file_path", "url", "content"] {
+                if let Some(t) = input.get(key).and_then(|v| v.as_str()) {
+                    texts.push(t.to_string());
+                    texts.extend(t.split_whitespace().map(str::to_string));
+                }
+            }
+        }
+        texts.sort();
+        texts.dedup();
+        let policy = crate::policy::Policy::builtin("default").unwrap();
+        let mut sources: Vec<String> = Vec::new();
+        for r in policy.rules.iter() {
+            r.matcher.each_regex(&mut |re| sources.push(re.src.clone()));
+        }
+        sources.sort();
+        sources.dedup();
+        let (mut with, mut ruled_out) = (0, 0);
+        for src in &sources {
+            let Some(n) = Needles::of(src) else { continue };
+            with += 1;
+            let re = regex::Regex::new(src).unwrap();
+            for t in &texts {
+                if !n.admit(t.as_bytes()) {
+                    ruled_out += 1;
+                    assert!(
+                        !re.is_match(t),
+                        "{src} matches {t:?} but its needles rule it out"
+                    );
+                }
+            }
+        }
+        eprintln!(
+            "{with} of {} regexes have needles; {ruled_out} texts ruled out",
+            sources.len()
+        );
+        assert!(
+            with * 10 >= sources.len() * 7,
+            "{with} of {} regexes have needles",
+            sources.len()
+        );
+        assert!(ruled_out > 0);
     }
 }

@@ -37,7 +37,8 @@ use regex_automata::{meta, Anchored, Input, MatchKind, PatternSet};
 use crate::action::{Action, Word};
 use crate::call::ToolCall;
 use crate::policy::forward::ForwardDfa;
-use crate::policy::matcher::{command_prefix_regex, glob_regex, Matcher, TextPattern};
+use crate::policy::matcher::{command_prefix, glob_regex, Matcher, TextPattern};
+use crate::policy::needles::Needles;
 use crate::policy::rules::Rules;
 use crate::programs::ParsedArgs;
 
@@ -58,9 +59,11 @@ pub(crate) enum Class {
     Subcommand,
     /// Each canonical flag name.
     Flag,
-    /// Each argument's display text: literals and globs (whole argument).
+    /// Each argument's display text: globs (whole argument).
     Arg,
-    /// `program args…` as one line (Claude `Bash(cmd)` patterns, anchored).
+    /// `program args…` as one line: Claude `Bash(cmd)` patterns, as a mode
+    /// character and a literal (`=git status`: the whole line; `*npm run`:
+    /// a prefix of it), see [`command_prefix`].
     Command,
     /// The action kind (`exec`, `file_read`, …).
     Kind,
@@ -72,10 +75,12 @@ pub(crate) enum Class {
     Code,
     /// The raw command text (a call-level token): unanchored regexes.
     Raw,
+    /// Each argument's display text: literals (the whole argument).
+    ArgWord,
 }
 
 /// Every class, in order (`Class as usize` indexes this).
-pub(crate) const CLASSES: [Class; 10] = [
+pub(crate) const CLASSES: [Class; 11] = [
     Class::Program,
     Class::Subcommand,
     Class::Flag,
@@ -86,6 +91,7 @@ pub(crate) const CLASSES: [Class; 10] = [
     Class::ArgRegex,
     Class::Code,
     Class::Raw,
+    Class::ArgWord,
 ];
 
 impl Class {
@@ -101,7 +107,7 @@ impl Class {
     /// make determinization take seconds before it hits its size limit
     /// (measured: 88 patterns, 3.4 s). `meta` handles them lazily instead.
     fn uses_dfa(self) -> bool {
-        self.anchored() && self != Class::Tool && !self.literal()
+        self.anchored() && self != Class::Tool && self != Class::Command && !self.literal()
     }
 
     /// Patterns are plain strings compared with the whole token (program
@@ -112,13 +118,13 @@ impl Class {
     fn literal(self) -> bool {
         matches!(
             self,
-            Class::Program | Class::Subcommand | Class::Flag | Class::Kind
+            Class::Program | Class::Subcommand | Class::Flag | Class::Kind | Class::ArgWord
         )
     }
 
-    /// Cheap to scan: a DFA or a literal lookup.
+    /// Cheap to scan: a DFA, a literal lookup or prefix comparisons.
     fn cheap(self) -> bool {
-        self.uses_dfa() || self.literal()
+        self.uses_dfa() || self.literal() || self == Class::Command
     }
 
     /// How selective a group on this class usually is (lower: fewer actions
@@ -130,7 +136,7 @@ impl Class {
             Class::Command => 1,
             Class::Subcommand => 2,
             Class::Flag => 3,
-            Class::Arg => 4,
+            Class::Arg | Class::ArgWord => 4,
             Class::Tool => 5,
             Class::Kind => 6,
             Class::ArgRegex => 7,
@@ -186,7 +192,7 @@ fn groups(m: &Matcher) -> Vec<Vec<Pat>> {
         let g: Option<Vec<Pat>> = args
             .iter()
             .map(|p| match p {
-                TextPattern::Literal(l) => Some((Class::Arg, regex::escape(l))),
+                TextPattern::Literal(l) => Some((Class::ArgWord, l.clone())),
                 TextPattern::Glob(g) => {
                     glob_regex(&g.src).map(|r| (Class::Arg, format!("(?s:{r})")))
                 }
@@ -200,7 +206,7 @@ fn groups(m: &Matcher) -> Vec<Vec<Pat>> {
     if let Some(c) = &m.command {
         push(
             c.iter()
-                .map(|(pattern, _)| (Class::Command, command_prefix_regex(pattern)))
+                .map(|(pattern, _)| (Class::Command, command_prefix(pattern)))
                 .collect(),
         );
     }
@@ -258,6 +264,8 @@ enum Engine {
     Dfa(Box<dense::DFA<Vec<u32>>>),
     /// Literal patterns: their ids sorted by pattern (patterns are unique).
     Literal(Vec<u32>),
+    /// [`Class::Command`] patterns, compared with the line one by one.
+    Prefix,
     /// Built on first use: a forward lazy DFA over the patterns (for a
     /// free-text class, their ASCII form, used on ASCII tokens; see
     /// [`crate::policy::forward`]), and a `meta::Regex` for what the DFA
@@ -273,6 +281,10 @@ enum Engine {
 struct ClassSet {
     class: Class,
     patterns: Vec<String>,
+    /// For a class matched by `meta`: each pattern's required literals
+    /// ([`Needles`]); a token that none admits fires nothing, and the class's
+    /// automaton is not built for it. Empty for other classes.
+    needles: Vec<Option<Needles>>,
     /// Global id of the first pattern.
     base: u32,
     engine: Engine,
@@ -361,6 +373,8 @@ impl ClassSet {
                 });
             }
             Engine::Literal(ids)
+        } else if class == Class::Command {
+            Engine::Prefix
         } else if let Some(d) = dfa {
             Engine::Dfa(Box::new(d))
         } else if class.uses_dfa() {
@@ -374,9 +388,22 @@ impl ClassSet {
         ClassSet {
             class,
             patterns,
+            needles: Vec::new(),
             base,
             engine,
         }
+    }
+
+    /// The required literals of this class's patterns, when it is matched by
+    /// `meta` (see [`ClassSet::needles`]).
+    fn extract_needles(&self) -> Vec<Option<Needles>> {
+        if !matches!(self.engine, Engine::Meta { .. }) {
+            return Vec::new();
+        }
+        self.patterns
+            .iter()
+            .map(|p| Needles::of_syntax(p, self.class.anchored()))
+            .collect()
     }
 
     fn fire_all(&self, fired: &mut [u64]) {
@@ -397,6 +424,19 @@ impl ClassSet {
                         break;
                     }
                     set_bit(fired, self.base as usize + id as usize);
+                }
+            }
+            Engine::Prefix => {
+                for (i, p) in self.patterns.iter().enumerate() {
+                    let hit = match (p.strip_prefix('='), p.strip_prefix('*')) {
+                        (Some(whole), _) => token == whole,
+                        (None, Some(prefix)) => token.starts_with(prefix),
+                        // Not a pattern this version writes: count it as fired.
+                        (None, None) => true,
+                    };
+                    if hit {
+                        set_bit(fired, self.base as usize + i);
+                    }
                 }
             }
             Engine::Dfa(dfa) => {
@@ -428,6 +468,14 @@ impl ClassSet {
                 }
             }
             Engine::Meta { fast, full } => {
+                let ruled_out = !self.needles.is_empty()
+                    && self
+                        .needles
+                        .iter()
+                        .all(|n| n.as_ref().is_some_and(|n| !n.admit(token.as_bytes())));
+                if ruled_out {
+                    return;
+                }
                 let anchored = self.class.anchored();
                 if anchored || token.is_ascii() {
                     let dfa = fast.get_or_init(|| build_fast(self.class, &self.patterns));
@@ -510,13 +558,13 @@ fn bit(bits: &[u64], i: u32) -> bool {
 
 /// A serialized DFA of one class, as stored in the cache.
 #[derive(Debug, Clone)]
-pub(crate) struct StoredDfa {
+pub(crate) struct StoredDfa<'a> {
     /// The class.
     pub(crate) class: Class,
     /// Its patterns, in id order (checked against the policy's on load).
     pub(crate) patterns: Vec<String>,
     /// The DFA, serialized in native endianness.
-    pub(crate) bytes: Vec<u8>,
+    pub(crate) bytes: std::borrow::Cow<'a, [u8]>,
 }
 
 /// The candidate index of a [`Prefilter`] as stored in the cache.
@@ -526,6 +574,9 @@ pub(crate) struct StoredIndex {
     patterns: Vec<Vec<String>>,
     /// Per rule: its groups as global pattern ids.
     reqs: Vec<Vec<Vec<u32>>>,
+    /// Per class: the required literals of each pattern of a class matched
+    /// by `meta` (empty for other classes).
+    needles: Vec<Vec<Option<Needles>>>,
 }
 
 /// Candidate selection for one policy's rules.
@@ -550,6 +601,7 @@ impl std::fmt::Debug for Prefilter {
                 Engine::Empty => "empty".to_string(),
                 Engine::Dfa(x) => format!("dfa ({} bytes)", x.memory_usage()),
                 Engine::Literal(_) => "literal".to_string(),
+                Engine::Prefix => "prefix".to_string(),
                 Engine::Meta { .. } => "meta".to_string(),
             };
             d.field(
@@ -590,7 +642,7 @@ impl Prefilter {
     /// Builds the prefilter of `rules`, reusing `stored` DFAs (from the cache)
     /// whose pattern lists are exactly the ones these rules need; other classes
     /// are compiled.
-    pub(crate) fn with_dfas(rules: &Rules, stored: Vec<StoredDfa>) -> Prefilter {
+    pub(crate) fn with_dfas(rules: &Rules, stored: Vec<StoredDfa<'_>>) -> Prefilter {
         let mut interned: Vec<HashMap<String, u32>> = vec![HashMap::new(); CLASSES.len()];
         let mut lists: Vec<Vec<String>> = vec![Vec::new(); CLASSES.len()];
         // Per rule: groups as (class, local id).
@@ -644,7 +696,7 @@ impl Prefilter {
                     .collect()
             })
             .collect();
-        Prefilter::assemble(lists, reqs, stored)
+        Prefilter::assemble(lists, reqs, stored, None)
     }
 
     /// The candidate index to store in the cache (patterns per class, groups
@@ -653,6 +705,7 @@ impl Prefilter {
         StoredIndex {
             patterns: self.sets.iter().map(|s| s.patterns.clone()).collect(),
             reqs: self.reqs.clone(),
+            needles: self.sets.iter().map(|s| s.needles.clone()).collect(),
         }
     }
 
@@ -662,9 +715,17 @@ impl Prefilter {
     pub(crate) fn from_index(
         index: StoredIndex,
         rules: usize,
-        stored: Vec<StoredDfa>,
+        stored: Vec<StoredDfa<'_>>,
     ) -> Option<Prefilter> {
-        if index.patterns.len() != CLASSES.len() || index.reqs.len() != rules {
+        if index.patterns.len() != CLASSES.len()
+            || index.reqs.len() != rules
+            || index.needles.len() != CLASSES.len()
+            || index
+                .needles
+                .iter()
+                .zip(&index.patterns)
+                .any(|(n, p)| !n.is_empty() && n.len() != p.len())
+        {
             return None;
         }
         let total: usize = index.patterns.iter().map(Vec::len).sum();
@@ -674,17 +735,21 @@ impl Prefilter {
             .flatten()
             .flatten()
             .all(|&id| (id as usize) < total);
-        fits.then(|| Prefilter::assemble(index.patterns, index.reqs, stored))
+        fits.then(|| Prefilter::assemble(index.patterns, index.reqs, stored, Some(index.needles)))
     }
 
     /// The prefilter over `lists` (patterns per class, in [`CLASSES`] order)
     /// and `reqs` (per rule, its groups of global pattern ids).
+    /// `needles`: per class, the required literals of its patterns (as
+    /// stored), or `None` to extract them now.
     fn assemble(
         lists: Vec<Vec<String>>,
         reqs: Vec<Vec<Vec<u32>>>,
-        stored: Vec<StoredDfa>,
+        stored: Vec<StoredDfa<'_>>,
+        needles: Option<Vec<Vec<Option<Needles>>>>,
     ) -> Prefilter {
-        let mut stored: HashMap<Class, StoredDfa> =
+        let mut needles = needles.map(Vec::into_iter);
+        let mut stored: HashMap<Class, StoredDfa<'_>> =
             stored.into_iter().map(|s| (s.class, s)).collect();
         let mut sets = Vec::with_capacity(CLASSES.len());
         let mut base = 0u32;
@@ -694,7 +759,12 @@ impl Prefilter {
                 .filter(|s| s.patterns == patterns)
                 .and_then(|s| dfa_from_bytes(&s.bytes));
             let n = patterns.len() as u32;
-            sets.push(ClassSet::new(*class, patterns, base, dfa));
+            let mut set = ClassSet::new(*class, patterns, base, dfa);
+            set.needles = match needles.as_mut().and_then(Iterator::next) {
+                Some(stored) => stored,
+                None => set.extract_needles(),
+            };
+            sets.push(set);
             base += n;
         }
         let total = base as usize;
@@ -725,7 +795,7 @@ impl Prefilter {
     }
 
     /// The DFAs to store in the cache.
-    pub(crate) fn stored_dfas(&self) -> Vec<StoredDfa> {
+    pub(crate) fn stored_dfas(&self) -> Vec<StoredDfa<'static>> {
         self.sets
             .iter()
             .filter_map(|s| match &s.engine {
@@ -734,7 +804,7 @@ impl Prefilter {
                     Some(StoredDfa {
                         class: s.class,
                         patterns: s.patterns.clone(),
-                        bytes: bytes.get(pad..).unwrap_or_default().to_vec(),
+                        bytes: bytes.get(pad..).unwrap_or_default().to_vec().into(),
                     })
                 }
                 _ => None,
@@ -806,12 +876,17 @@ impl Prefilter {
                         }
                     }
                     let arg = self.set(Class::Arg);
+                    let arg_word = self.set(Class::ArgWord);
                     let arg_re = self.set(Class::ArgRegex);
                     let command = self.set(Class::Command);
-                    if arg.is_some() || arg_re.is_some() || command.is_some() {
+                    if arg.is_some() || arg_word.is_some() || arg_re.is_some() || command.is_some()
+                    {
                         let texts: Vec<String> = e.args.iter().map(Word::text).collect();
                         for t in &texts {
                             if let Some(s) = arg {
+                                s.scan(t, &mut fired);
+                            }
+                            if let Some(s) = arg_word {
                                 s.scan(t, &mut fired);
                             }
                             if let Some(s) = arg_re {

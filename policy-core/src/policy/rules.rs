@@ -24,9 +24,10 @@ pub const DAMAGED_RULE: &str = "cache.damaged-rule";
 /// Decodes one stored rule: its bytes in, the compiled rule out.
 pub(crate) type Decoder = fn(&[u8]) -> Option<CompiledRule>;
 
-/// Encoded rules shared by the clones of a policy.
+/// Encoded rules shared by the clones of a policy: the cache file's bytes
+/// (not copied) and each rule's span in them.
 struct Stored {
-    bytes: Vec<u8>,
+    bytes: Arc<Vec<u8>>,
     spans: Vec<Range<usize>>,
     decode: Decoder,
 }
@@ -43,7 +44,9 @@ struct Stored {
 /// ```
 #[derive(Clone, Default)]
 pub struct Rules {
-    slots: Vec<OnceLock<CompiledRule>>,
+    /// Boxed: a compiled rule is ~2 KB, and a slot per stored rule is
+    /// allocated (and its pages touched) on every load.
+    slots: Vec<OnceLock<Box<CompiledRule>>>,
     stored: Option<Arc<Stored>>,
 }
 
@@ -57,7 +60,7 @@ impl std::fmt::Debug for Rules {
 
 impl Rules {
     /// Rules stored in `bytes` at `spans`, decoded by `decode` on first use.
-    pub(crate) fn stored(bytes: Vec<u8>, spans: Vec<Range<usize>>, decode: Decoder) -> Rules {
+    pub(crate) fn stored(bytes: Arc<Vec<u8>>, spans: Vec<Range<usize>>, decode: Decoder) -> Rules {
         Rules {
             slots: spans.iter().map(|_| OnceLock::new()).collect(),
             stored: Some(Arc::new(Stored {
@@ -70,7 +73,7 @@ impl Rules {
 
     /// Appends a compiled rule.
     pub(crate) fn push(&mut self, rule: CompiledRule) {
-        self.slots.push(OnceLock::from(rule));
+        self.slots.push(OnceLock::from(Box::new(rule)));
     }
 
     /// Number of rules.
@@ -87,13 +90,15 @@ impl Rules {
     pub fn get(&self, index: usize) -> Option<&CompiledRule> {
         let slot = self.slots.get(index)?;
         Some(slot.get_or_init(|| {
-            self.stored
-                .as_ref()
-                .and_then(|s| {
-                    let span = s.spans.get(index)?.clone();
-                    (s.decode)(s.bytes.get(span)?)
-                })
-                .unwrap_or_else(|| damaged(index))
+            Box::new(
+                self.stored
+                    .as_ref()
+                    .and_then(|s| {
+                        let span = s.spans.get(index)?.clone();
+                        (s.decode)(s.bytes.get(span)?)
+                    })
+                    .unwrap_or_else(|| damaged(index)),
+            )
         }))
     }
 
@@ -163,7 +168,7 @@ mod tests {
 
     #[test]
     fn a_rule_that_does_not_decode_denies() {
-        let rules = Rules::stored(vec![1, 2, 3], vec![0..3, 2..9], never);
+        let rules = Rules::stored(Arc::new(vec![1, 2, 3]), vec![0..3, 2..9], never);
         assert_eq!(rules.len(), 2);
         for i in 0..2 {
             let r = rules.get(i).unwrap();
