@@ -468,7 +468,10 @@ impl ClassSet {
                 }
             }
             Engine::Meta { fast, full } => {
-                let ruled_out = !self.needles.is_empty()
+                // The needles spare building the automaton; once built, it decides alone.
+                let built = fast.get().is_some() || full.get().is_some();
+                let ruled_out = !built
+                    && !self.needles.is_empty()
                     && self
                         .needles
                         .iter()
