@@ -23,10 +23,11 @@
 //! regex): `meta::Regex` as [`crate::policy::matcher`] built it, 75 µs;
 //! the same with Unicode off, 30 µs; a forward lazy DFA with Unicode off, 20 µs.
 
-use std::sync::Mutex;
+use std::panic::{RefUnwindSafe, UnwindSafe};
 
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::util::pool::Pool;
 use regex_automata::util::syntax;
 use regex_automata::{Input, MatchKind, PatternSet};
 use regex_syntax::ast::{self, Ast};
@@ -79,14 +80,30 @@ impl ast::Visitor for NonAscii {
     }
 }
 
-/// A forward lazy DFA with its state cache, for `is_match` (one pattern) and
+/// Makes a fresh cache for a [`ForwardDfa`]'s pool.
+type MakeCache = Box<dyn Fn() -> Cache + Send + Sync + UnwindSafe + RefUnwindSafe>;
+
+/// A forward lazy DFA with its state caches, for `is_match` (one pattern) and
 /// for which patterns match (a set).
-#[derive(Debug)]
 pub(crate) struct ForwardDfa {
     dfa: DFA,
-    /// The cache of the DFA's states. A caller that finds it taken (another
-    /// thread is searching) uses a fresh one.
-    cache: Mutex<Option<Cache>>,
+    /// Every pattern starts with `^` (`\A`): searches run anchored, so they
+    /// stop where the pattern fails instead of scanning the rest of the text.
+    anchored: bool,
+    /// The shortest text any pattern can match: shorter text is not searched
+    /// (most rule regexes are tried on short arguments).
+    min_len: usize,
+    /// State caches: the owning thread's without a lock, others' pooled (the
+    /// pool `meta::Regex` uses).
+    caches: Pool<Cache, MakeCache>,
+}
+
+impl std::fmt::Debug for ForwardDfa {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ForwardDfa")
+            .field("patterns", &self.dfa.pattern_len())
+            .finish()
+    }
 }
 
 impl ForwardDfa {
@@ -116,18 +133,7 @@ impl ForwardDfa {
                 .ok()?;
             hirs.push(hir);
         }
-        let nfa = thompson::Compiler::new()
-            .configure(nfa_config())
-            .build_many_from_hir(&hirs)
-            .ok()?;
-        let dfa = DFA::builder()
-            .configure(dfa_config(kind))
-            .build_from_nfa(nfa)
-            .ok()?;
-        Some(ForwardDfa {
-            dfa,
-            cache: Mutex::new(None),
-        })
+        ForwardDfa::from_hirs(&hirs, kind)
     }
 
     /// A forward DFA over byte-syntax patterns (glob regexes: Unicode off,
@@ -137,47 +143,79 @@ impl ForwardDfa {
         kind: MatchKind,
         syntax: syntax::Config,
     ) -> Option<ForwardDfa> {
+        let syntax = syntax.utf8(false);
+        let hirs = patterns
+            .iter()
+            .map(|p| syntax::parse_with(p.as_ref(), &syntax).ok())
+            .collect::<Option<Vec<_>>>()?;
+        ForwardDfa::from_hirs(&hirs, kind)
+    }
+
+    fn from_hirs(hirs: &[hir::Hir], kind: MatchKind) -> Option<ForwardDfa> {
+        let nfa = thompson::Compiler::new()
+            .configure(nfa_config())
+            .build_many_from_hir(hirs)
+            .ok()?;
         let dfa = DFA::builder()
             .configure(dfa_config(kind))
-            .syntax(syntax.utf8(false))
-            .thompson(nfa_config())
-            .build_many(patterns)
+            .build_from_nfa(nfa)
             .ok()?;
-        Some(ForwardDfa {
+        let mut d = ForwardDfa::with_pool(dfa);
+        // A pattern that can never match has no minimum length.
+        d.min_len = hirs
+            .iter()
+            .map(|h| h.properties().minimum_len().unwrap_or(usize::MAX))
+            .min()
+            .unwrap_or(usize::MAX);
+        Some(d)
+    }
+
+    fn with_pool(dfa: DFA) -> ForwardDfa {
+        let make = dfa.clone();
+        let make: MakeCache = Box::new(move || make.create_cache());
+        ForwardDfa {
+            anchored: dfa.get_nfa().is_always_start_anchored(),
+            min_len: 0,
             dfa,
-            cache: Mutex::new(None),
-        })
+            caches: Pool::new(make),
+        }
+    }
+
+    fn anchored(&self, asked: bool) -> regex_automata::Anchored {
+        if asked || self.anchored {
+            regex_automata::Anchored::Yes
+        } else {
+            regex_automata::Anchored::No
+        }
     }
 
     /// Runs `f` with a cache of this DFA.
     fn with_cache<T>(&self, f: impl FnOnce(&DFA, &mut Cache) -> T) -> T {
-        let taken = self.cache.try_lock().ok().and_then(|mut slot| slot.take());
-        let mut cache = taken.unwrap_or_else(|| self.dfa.create_cache());
-        let out = f(&self.dfa, &mut cache);
-        if let Ok(mut slot) = self.cache.try_lock() {
-            *slot = Some(cache);
-        }
-        out
+        let mut cache = self.caches.get();
+        f(&self.dfa, &mut cache)
     }
 
     /// Whether some pattern matches somewhere in `text`; `None` when the lazy
     /// DFA could not decide (then the caller asks the full regex).
     pub(crate) fn is_match(&self, text: &[u8]) -> Option<bool> {
+        if text.len() < self.min_len {
+            return Some(false);
+        }
         self.with_cache(|dfa, cache| {
-            dfa.try_search_fwd(cache, &Input::new(text).earliest(true))
-                .ok()
-                .map(|m| m.is_some())
+            let input = Input::new(text)
+                .earliest(true)
+                .anchored(self.anchored(false));
+            dfa.try_search_fwd(cache, &input).ok().map(|m| m.is_some())
         })
     }
 
     /// Adds to `set` every pattern that matches `text` (searched anchored at
     /// its start when `anchored`); `None` when the lazy DFA could not decide.
     pub(crate) fn which(&self, text: &[u8], anchored: bool, set: &mut PatternSet) -> Option<()> {
-        let anchored = if anchored {
-            regex_automata::Anchored::Yes
-        } else {
-            regex_automata::Anchored::No
-        };
+        if text.len() < self.min_len {
+            return Some(());
+        }
+        let anchored = self.anchored(anchored);
         self.with_cache(|dfa, cache| {
             dfa.try_which_overlapping_matches(cache, &Input::new(text).anchored(anchored), set)
                 .ok()
@@ -191,12 +229,11 @@ impl ForwardDfa {
 }
 
 impl Clone for ForwardDfa {
-    /// The same DFA with an empty cache.
+    /// The same DFA with empty caches.
     fn clone(&self) -> ForwardDfa {
-        ForwardDfa {
-            dfa: self.dfa.clone(),
-            cache: Mutex::new(None),
-        }
+        let mut d = ForwardDfa::with_pool(self.dfa.clone());
+        d.min_len = self.min_len;
+        d
     }
 }
 
@@ -246,6 +283,33 @@ mod tests {
         assert!(ForwardDfa::ascii(r"(?i)[^\u{212A}]").is_none());
         assert!(ForwardDfa::ascii(r"[!-\x{10FFFF}]").is_none());
         assert!(ForwardDfa::ascii(r"(?i)[a-z]\x41").is_some());
+    }
+
+    #[test]
+    fn start_anchored_patterns_search_anchored() {
+        let d = ForwardDfa::ascii(r"(?i)^alias\.").unwrap();
+        assert!(d.anchored);
+        assert_eq!(d.is_match(b"alias.x=y"), Some(true));
+        assert_eq!(d.is_match(b"x alias.x=y"), Some(false));
+        let d = ForwardDfa::ascii(r"(?m)^rm").unwrap();
+        assert!(!d.anchored);
+        assert_eq!(d.is_match(b"ls\nrm"), Some(true));
+        let d = ForwardDfa::ascii_many(&["^a", "b"], MatchKind::All).unwrap();
+        assert!(!d.anchored);
+    }
+
+    #[test]
+    fn text_shorter_than_any_match_is_not_searched() {
+        let d = ForwardDfa::ascii(r"sslverify=(false|0)").unwrap();
+        assert_eq!(d.min_len, 11);
+        assert_eq!(d.is_match(b"-m"), Some(false));
+        assert_eq!(d.is_match(b"sslverify=0"), Some(true));
+        let d = ForwardDfa::ascii(r"[a&&b]").unwrap();
+        assert_eq!(d.is_match(b"ab"), Some(false));
+        let g = ForwardDfa::bytes_many(&["(?-u)^.*\\.pem$"], MatchKind::All, syntax::Config::new())
+            .unwrap();
+        assert_eq!(g.min_len, 4);
+        assert_eq!(g.is_match(b"k.pem"), Some(true));
     }
 
     #[test]

@@ -55,10 +55,17 @@ impl LazyRegex {
     }
 
     fn is_match(&self, text: &str) -> bool {
-        if self
-            .needles
-            .as_ref()
-            .is_some_and(|n| !n.admit(text.as_bytes()))
+        // A compiled full regex (a policy loaded from YAML compiles them all)
+        // decides alone.
+        if let Some(Some(full)) = self.compiled.get() {
+            return full.is_match(text);
+        }
+        // The needles spare a compilation; once the ASCII form is built, it decides.
+        if self.ascii.get().is_none()
+            && self
+                .needles
+                .as_ref()
+                .is_some_and(|n| !n.admit(text.as_bytes()))
         {
             return false;
         }

@@ -30,6 +30,7 @@ use regex_syntax::hir::{
     literal::{ExtractKind, Extractor},
 };
 use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 /// Most literals kept for one regex: more means no filter (each is searched
 /// for separately).
@@ -44,13 +45,40 @@ const MAX_NEEDLES: usize = 64;
 /// contains one of them lowercased — on ASCII text, when the pattern names
 /// ASCII characters only (Unicode folding pairs `ſ` with `s` and the Kelvin
 /// sign with `k`); so such needles rule out ASCII text only.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct Needles {
     literals: Vec<Vec<u8>>,
     /// Only ASCII text can be ruled out (the literals come from a regex
     /// whose `i` flags were dropped).
     ascii_only: bool,
+    /// How often they were consulted: after [`MAX_CHECKS`], [`Needles::admit`]
+    /// lets every text through, so a long-running process builds the
+    /// automaton, which then decides faster than the needles.
+    #[serde(skip)]
+    checks: AtomicU32,
 }
+
+impl Clone for Needles {
+    fn clone(&self) -> Needles {
+        Needles {
+            literals: self.literals.clone(),
+            ascii_only: self.ascii_only,
+            checks: AtomicU32::new(self.checks.load(Ordering::Relaxed)),
+        }
+    }
+}
+
+impl PartialEq for Needles {
+    fn eq(&self, other: &Needles) -> bool {
+        self.literals == other.literals && self.ascii_only == other.ascii_only
+    }
+}
+
+/// Texts one [`Needles`] rules on before it admits everything (see `checks`).
+const MAX_CHECKS: u32 = 32;
+
+/// Texts up to this length are lowercased on the stack.
+const SHORT: usize = 256;
 
 impl Needles {
     /// The needles of `regex` (the `regex` crate's syntax); `None` when it
@@ -96,19 +124,43 @@ impl Needles {
             .map(|literals| Needles {
                 literals,
                 ascii_only,
+                checks: AtomicU32::new(0),
             })
     }
 
     /// False when `text` cannot match the regex (it contains none of the
-    /// needles); true when it may.
+    /// needles); true when it may — and always after [`MAX_CHECKS`] texts.
     pub(crate) fn admit(&self, text: &[u8]) -> bool {
         if self.ascii_only && !text.is_ascii() {
             return true;
         }
-        let lower = text.to_ascii_lowercase();
-        self.literals
-            .iter()
-            .any(|n| memmem::find(&lower, n).is_some())
+        if self.checks.fetch_add(1, Ordering::Relaxed) >= MAX_CHECKS {
+            return true;
+        }
+        let mut buf = [0u8; SHORT];
+        let owned: Vec<u8>;
+        let lower: &[u8] = match buf.get_mut(..text.len()) {
+            Some(b) => {
+                b.copy_from_slice(text);
+                b.make_ascii_lowercase();
+                b
+            }
+            None => {
+                owned = text.to_ascii_lowercase();
+                &owned
+            }
+        };
+        self.literals.iter().any(|n| contains(lower, n))
+    }
+}
+
+/// Whether `needle` occurs in `hay`: a plain scan for short texts (building
+/// a `memmem` searcher costs more than it saves there).
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    if hay.len() <= SHORT {
+        needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle)
+    } else {
+        memmem::find(hay, needle).is_some()
     }
 }
 
@@ -185,6 +237,15 @@ mod tests {
 
     use proptest::strategy::Strategy as _;
 
+    #[test]
+    fn a_long_running_process_stops_asking_the_needles() {
+        let n = Needles::of("secret").unwrap();
+        for _ in 0..MAX_CHECKS {
+            assert!(!n.admit(b"status"));
+        }
+        assert!(n.admit(b"status"));
+    }
+
     proptest::proptest! {
         /// Whenever the regex matches, the needles admit the text.
         #[test]
@@ -242,6 +303,7 @@ mod tests {
             with += 1;
             let re = regex::Regex::new(src).unwrap();
             for t in &texts {
+                n.checks.store(0, Ordering::Relaxed);
                 if !n.admit(t.as_bytes()) {
                     ruled_out += 1;
                     assert!(

@@ -264,8 +264,13 @@ enum Engine {
     Dfa(Box<dense::DFA<Vec<u32>>>),
     /// Literal patterns: their ids sorted by pattern (patterns are unique).
     Literal(Vec<u32>),
-    /// [`Class::Command`] patterns, compared with the line one by one.
-    Prefix,
+    /// [`Class::Command`] patterns: their ids sorted by text (after the mode
+    /// character), so a line is compared only with the patterns that start
+    /// with its first byte.
+    Prefix(Vec<u32>),
+    /// Patterns this version cannot read (from a damaged cache entry):
+    /// every one counts as fired.
+    All,
     /// Built on first use: a forward lazy DFA over the patterns (for a
     /// free-text class, their ASCII form, used on ASCII tokens; see
     /// [`crate::policy::forward`]), and a `meta::Regex` for what the DFA
@@ -373,8 +378,18 @@ impl ClassSet {
                 });
             }
             Engine::Literal(ids)
+        } else if class == Class::Command && !patterns.iter().all(|p| p.starts_with(['=', '*'])) {
+            Engine::All
         } else if class == Class::Command {
-            Engine::Prefix
+            let text = |id: u32| {
+                patterns
+                    .get(id as usize)
+                    .and_then(|p| p.get(1..))
+                    .unwrap_or("")
+            };
+            let mut ids: Vec<u32> = (0..patterns.len() as u32).collect();
+            ids.sort_unstable_by(|&a, &b| text(a).cmp(text(b)));
+            Engine::Prefix(ids)
         } else if let Some(d) = dfa {
             Engine::Dfa(Box::new(d))
         } else if class.uses_dfa() {
@@ -426,16 +441,28 @@ impl ClassSet {
                     set_bit(fired, self.base as usize + id as usize);
                 }
             }
-            Engine::Prefix => {
-                for (i, p) in self.patterns.iter().enumerate() {
-                    let hit = match (p.strip_prefix('='), p.strip_prefix('*')) {
-                        (Some(whole), _) => token == whole,
-                        (None, Some(prefix)) => token.starts_with(prefix),
-                        // Not a pattern this version writes: count it as fired.
-                        (None, None) => true,
+            Engine::All => self.fire_all(fired),
+            Engine::Prefix(ids) => {
+                let pattern = |id: u32| self.patterns.get(id as usize).map_or("", String::as_str);
+                let text = |id: u32| pattern(id).get(1..).unwrap_or("");
+                let first = token.as_bytes().first().copied();
+                let text_first = |id: u32| text(id).as_bytes().first().copied();
+                // An empty pattern text (`*` alone) sorts first and matches any line.
+                let empty = ids.partition_point(|&id| text_first(id).is_none());
+                let from = ids.partition_point(|&id| text_first(id) < first).max(empty);
+                let same = ids
+                    .get(from..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|&&id| text_first(id) == first);
+                for &id in ids.get(..empty).unwrap_or_default().iter().chain(same) {
+                    let p = pattern(id);
+                    let hit = match p.strip_prefix('=') {
+                        Some(whole) => token == whole,
+                        None => token.starts_with(p.get(1..).unwrap_or("")),
                     };
                     if hit {
-                        set_bit(fired, self.base as usize + i);
+                        set_bit(fired, self.base as usize + id as usize);
                     }
                 }
             }
@@ -604,7 +631,8 @@ impl std::fmt::Debug for Prefilter {
                 Engine::Empty => "empty".to_string(),
                 Engine::Dfa(x) => format!("dfa ({} bytes)", x.memory_usage()),
                 Engine::Literal(_) => "literal".to_string(),
-                Engine::Prefix => "prefix".to_string(),
+                Engine::Prefix(_) => "prefix".to_string(),
+                Engine::All => "all".to_string(),
                 Engine::Meta { .. } => "meta".to_string(),
             };
             d.field(
@@ -1246,6 +1274,41 @@ mod tests {
             c.len(),
             p.rules.len()
         );
+    }
+
+    #[test]
+    fn command_patterns_match_whole_lines_and_prefixes() {
+        let patterns: Vec<String> = [
+            "=git status",
+            "*git push",
+            "*",
+            "*npm run test",
+            "=g",
+            "*gi",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let set = super::ClassSet::new(super::Class::Command, patterns, 0, None);
+        let fired = |line: &str| {
+            let mut bits = vec![0u64; 1];
+            set.scan(line, &mut bits);
+            (0..6)
+                .filter(|&i| super::bit(&bits, i))
+                .collect::<Vec<u32>>()
+        };
+        assert_eq!(fired("git status"), vec![0, 2, 5]);
+        assert_eq!(fired("git status -s"), vec![2, 5]);
+        assert_eq!(fired("git push --force"), vec![1, 2, 5]);
+        assert_eq!(fired("g"), vec![2, 4]);
+        assert_eq!(fired("npm run test:unit"), vec![2, 3]);
+        assert_eq!(fired(""), vec![2]);
+        assert_eq!(fired("ls"), vec![2]);
+        // A pattern without a mode character (a damaged entry) fires everything.
+        let odd = super::ClassSet::new(super::Class::Command, vec!["git".into()], 0, None);
+        let mut bits = vec![0u64; 1];
+        odd.scan("ls", &mut bits);
+        assert_eq!(bits[0], 1);
     }
 
     #[test]

@@ -103,13 +103,37 @@ impl Rules {
     }
 
     /// Every rule in order (decoding the stored ones).
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = &CompiledRule> + '_ {
-        (0..self.slots.len())
-            .filter_map(|i| self.get(i))
-            .collect::<Vec<_>>()
-            .into_iter()
+    pub fn iter(&self) -> Iter<'_> {
+        Iter {
+            rules: self,
+            next: 0,
+        }
     }
 }
+
+/// The iterator of [`Rules::iter`].
+#[derive(Debug, Clone)]
+pub struct Iter<'a> {
+    rules: &'a Rules,
+    next: usize,
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = &'a CompiledRule;
+
+    fn next(&mut self) -> Option<&'a CompiledRule> {
+        let r = self.rules.get(self.next)?;
+        self.next += 1;
+        Some(r)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.rules.len().saturating_sub(self.next);
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for Iter<'_> {}
 
 impl std::ops::Index<usize> for Rules {
     type Output = CompiledRule;
@@ -126,10 +150,10 @@ impl std::ops::Index<usize> for Rules {
 
 impl<'a> IntoIterator for &'a Rules {
     type Item = &'a CompiledRule;
-    type IntoIter = std::vec::IntoIter<&'a CompiledRule>;
+    type IntoIter = Iter<'a>;
 
-    fn into_iter(self) -> Self::IntoIter {
-        self.iter().collect::<Vec<_>>().into_iter()
+    fn into_iter(self) -> Iter<'a> {
+        self.iter()
     }
 }
 
