@@ -445,7 +445,7 @@ fn encode(
     full: &[u8; 32],
     deps: &[(u8, String)],
 ) -> Option<Vec<u8>> {
-    let stored = Stored {
+    let mut stored = Stored {
         sources: policy.sources.clone(),
         default: policy.default,
         on_error: policy.on_error,
@@ -466,7 +466,6 @@ fn encode(
         rules: Vec::with_capacity(policy.rules.len()),
         wasm_rules: Vec::new(),
     };
-    let mut stored = stored;
     let mut rule_bytes = Vec::new();
     for (i, r) in policy.rules.iter().enumerate() {
         let mut needles: Vec<(String, Needles)> = Vec::new();
