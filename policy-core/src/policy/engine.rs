@@ -100,6 +100,20 @@ impl Engine {
         &self.layers
     }
 
+    /// Whether any layer has a `wasm` rule (the only rules that read the
+    /// session facts of [`Engine::evaluate_with_session`]).
+    ///
+    /// ```
+    /// use policy_core::policy::{Engine, Policy};
+    /// use policy_core::ShellOptions;
+    ///
+    /// let engine = Engine::new(Policy::builtin("default").unwrap(), ShellOptions::default());
+    /// assert!(!engine.has_wasm_rules());
+    /// ```
+    pub fn has_wasm_rules(&self) -> bool {
+        self.layers.iter().any(|l| l.policy.has_wasm_rules())
+    }
+
     /// The rate limits and taint settings of every layer, combined by
     /// strictness: every layer's limits apply; taint is tracked when any
     /// layer tracks it (see [`crate::state::TaintConfig::combine`]).

@@ -620,6 +620,11 @@ impl Policy {
         self.host = HostSlot(host);
     }
 
+    /// Whether the policy has `wasm` rules.
+    pub fn has_wasm_rules(&self) -> bool {
+        !self.wasm_rules.is_empty()
+    }
+
     /// The modules this policy's `wasm` rules run, in rule order (a module
     /// used by several rules appears once).
     pub fn wasm_modules(&self) -> Vec<&WasmModule> {

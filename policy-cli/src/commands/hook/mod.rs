@@ -273,9 +273,9 @@ fn decide(
     let (engine, call) = load_engine(call, policy, note)?;
     let state = engine.state_policy();
     let session = session_id(input);
-    // Session facts for WASM rules: as stored before this call; a state
-    // that cannot be read counts as tainted.
-    let facts = if state.is_active() {
+    // Session facts for WASM rules (no other rule reads them): as stored
+    // before this call; a state that cannot be read counts as tainted.
+    let facts = if state.is_active() && engine.has_wasm_rules() {
         with_store(|store| store.load(&session))
             .map(|s| s.facts(clock.now_ms()))
             .unwrap_or_else(|_| serde_json::json!({"tainted": true, "damaged": true}))
