@@ -201,9 +201,26 @@ fn assigned_value() -> Option<&'static Regex> {
 
 /// Whether `hay` (already lower-cased) contains `needle` (ASCII case ignored).
 fn has(hay: &[u8], needle: &str) -> bool {
-    let lower = needle.to_ascii_lowercase();
-    memchr::memmem::find(hay, lower.as_bytes()).is_some()
+    let n = needle.as_bytes();
+    if n.is_empty() {
+        return true;
+    }
+    // Short text (tool inputs, answers, audit fields): a plain scan, with no
+    // allocation and no `memmem` searcher to build for each trigger.
+    if hay.len() <= SHORT_HAY {
+        return hay
+            .windows(n.len())
+            .any(|w| w.iter().zip(n).all(|(h, c)| *h == c.to_ascii_lowercase()));
+    }
+    if n.iter().any(u8::is_ascii_uppercase) {
+        memchr::memmem::find(hay, &n.to_ascii_lowercase()).is_some()
+    } else {
+        memchr::memmem::find(hay, n).is_some()
+    }
 }
+
+/// Texts up to this many bytes are searched for triggers without `memmem`.
+const SHORT_HAY: usize = 512;
 
 /// Which detectors have a trigger in `lower` (the lower-cased text): each
 /// literal searched with `memmem`, stopping at its first occurrence.
@@ -459,6 +476,22 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn triggers_are_found_case_insensitively_in_short_and_long_text() {
+        let long_prefix = "x".repeat(SHORT_HAY + 10);
+        for (hay, needle, want) in [
+            ("echo akia123", "AKIA", true),
+            ("echo aki", "AKIA", false),
+            ("-----begin rsa private key-----", "PRIVATE KEY", true),
+            ("ghp", "ghp_", false),
+            ("", "aws", false),
+        ] {
+            assert_eq!(has(hay.as_bytes(), needle), want, "{hay:?} {needle}");
+            let long = format!("{long_prefix}{hay}");
+            assert_eq!(has(long.as_bytes(), needle), want, "long {hay:?} {needle}");
+        }
+    }
 
     #[test]
     fn every_detector_compiles() {
