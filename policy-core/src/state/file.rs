@@ -75,15 +75,25 @@ impl FileStore {
 
     /// Takes the session's exclusive lock (released when the file closes).
     fn lock(&self, id: &SessionId) -> Result<File, StateError> {
-        let sessions = self.sessions();
-        fs::create_dir_all(&sessions).map_err(io(&sessions))?;
         let path = self.lock_path(id);
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(io(&path))?;
+        let open = || {
+            OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+        };
+        // The directory exists after a session's first call: create it only
+        // when the lock file cannot be created without it.
+        let file = match open() {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let sessions = self.sessions();
+                fs::create_dir_all(&sessions).map_err(io(&sessions))?;
+                open()
+            }
+            other => other,
+        }
+        .map_err(io(&path))?;
         file.lock().map_err(io(&path))?;
         Ok(file)
     }
@@ -126,11 +136,11 @@ impl FileStore {
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::Relaxed)
         ));
-        let bytes = serde_json::to_vec(state).map_err(|e| StateError::Other(e.to_string()))?;
+        let mut bytes = serde_json::to_vec(state).map_err(|e| StateError::Other(e.to_string()))?;
+        bytes.push(b'\n');
         let result = (|| {
             let mut f = File::create(&tmp)?;
             f.write_all(&bytes)?;
-            f.write_all(b"\n")?;
             fs::rename(&tmp, &path)
         })();
         if result.is_err() {
