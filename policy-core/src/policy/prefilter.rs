@@ -8,10 +8,15 @@
 //! canonical flag, each argument, the `program args…` line, the action kind,
 //! the tool name — and each such class compiles into one **anchored
 //! multi-pattern dense DFA** (a pattern must match the whole token), except
-//! the literal classes (program, subcommand, flag, action kind), whose
-//! patterns are plain strings looked up in a sorted list. Free-text
-//! patterns (argument regexes, `code` over a code execution's text, `raw` over
-//! the command text) go into `meta::Regex::new_many` sets, built on first use.
+//! the literal classes (program, subcommand, flag, literal argument, action
+//! kind), whose patterns are plain strings looked up in a sorted list, and the
+//! `program args…` line, whose Claude command patterns are a whole line or a
+//! line prefix compared directly. Tool-name globs and free-text patterns
+//! (argument regexes, `code` over a code execution's text, `raw` over the
+//! command text) are matched by a forward lazy DFA (for free text, its ASCII
+//! form on ASCII tokens) or a `meta::Regex`, built on first use — and not at
+//! all for a token that contains none of the patterns' required literals
+//! ([`crate::policy::needles`]).
 //!
 //! An action scans its tokens through the DFAs, which sets the pattern ids that
 //! fire; a rule is a candidate when every one of its groups has a fired pattern.
