@@ -7,9 +7,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use serde_json::{json, Value};
 
@@ -49,47 +51,21 @@ struct Out {
     stderr: String,
 }
 
-fn exe() -> &'static str {
-    env!("CARGO_BIN_EXE_policy-cli")
-}
-
 /// `policy-cli ARGS` with a clean environment, the given state directory,
 /// and the planted secret variable.
 fn cli(args: &[&str], state: &Path) -> Command {
-    let mut c = Command::new(exe());
+    let mut c = common::cli();
     c.args(args)
-        .env("HOME", "/home/dev")
-        .env("USER", "dev")
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("XDG_STATE_HOME")
         .env_remove("XDG_CACHE_HOME")
-        .env_remove("AGENT_POLICY_FILE")
-        .env_remove("AGENT_POLICY_CLOCK")
         .env_remove("AGENT_POLICY_DEADLINE_MS")
         .env_remove("CLAUDE_PROJECT_DIR")
         .env("AGENT_POLICY_STATE_DIR", state)
-        .env(ENV_NAME, ENV_VALUE)
-        .env(
-            "AGENT_POLICY_CACHE_DIR",
-            std::env::temp_dir().join("agent-policy-test-cache"),
-        );
+        .env(ENV_NAME, ENV_VALUE);
     c
 }
 
-fn run(mut cmd: Command, stdin: &str) -> Out {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    let input = stdin.as_bytes().to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(&input);
-    });
-    let out = child.wait_with_output().unwrap();
-    let _ = writer.join();
+fn run(cmd: Command, stdin: &str) -> Out {
+    let out = common::run_stdin(cmd, stdin.as_bytes());
     Out {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

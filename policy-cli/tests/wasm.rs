@@ -6,9 +6,10 @@
 #![cfg(feature = "wasm-compiler")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::Write as _;
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::Once;
 
 use serde_json::{json, Value};
@@ -48,16 +49,11 @@ fn build_c_examples() {
     });
 }
 
+/// The shared test command, with `cache` as the cache directory and no
+/// project directory.
 fn cli(cache: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_policy-cli"));
-    c.env("HOME", "/home/dev")
-        .env("USER", "dev")
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("XDG_STATE_HOME")
-        .env_remove("XDG_CACHE_HOME")
-        .env_remove("AGENT_POLICY_FILE")
-        .env_remove("AGENT_POLICY_STATE_DIR")
-        .env_remove("AGENT_POLICY_CLOCK")
+    let mut c = common::cli();
+    c.env_remove("XDG_CACHE_HOME")
         // A debug build compiles modules slowly; the deadline is not what these tests test.
         .env("AGENT_POLICY_DEADLINE_MS", "30000")
         .env_remove("AGENT_POLICY_WASM_LOG")
@@ -66,20 +62,8 @@ fn cli(cache: &Path) -> Command {
     c
 }
 
-fn run(mut cmd: Command, stdin: &str) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+fn run(cmd: Command, stdin: &str) -> Output {
+    common::run_stdin(cmd, stdin.as_bytes())
 }
 
 fn text(b: &[u8]) -> String {

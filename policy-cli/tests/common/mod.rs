@@ -32,18 +32,27 @@ pub fn cli() -> Command {
 /// Runs `c hook --agent claude` (with a generous deadline: answers are under
 /// test, not speed) on `payload`.
 pub fn run_hook(mut c: Command, payload: &Value) -> Output {
-    c.args(["hook", "--agent", "claude", "--deadline-ms", "30000"])
+    c.args(["hook", "--agent", "claude", "--deadline-ms", "30000"]);
+    run_stdin(c, payload.to_string().as_bytes())
+}
+
+/// Runs `c` with `stdin` written from another thread (so a child that answers
+/// before reading everything cannot deadlock the test).
+pub fn run_stdin(mut c: Command, stdin: &[u8]) -> Output {
+    let mut child = c
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = c.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(payload.to_string().as_bytes())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap();
-    child.wait_with_output().unwrap()
+    let mut pipe = child.stdin.take().unwrap();
+    let input = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    let _ = writer.join();
+    out
 }
 
 /// A Claude Code PreToolUse answer: `deny`, `ask`, `allow`, `pass` (no
