@@ -11,6 +11,7 @@
 //! * `import-claude` — Claude Code permission rules → a policy file.
 //! * `audit` — verify, tail and show the hook's audit log.
 
+mod cache_map;
 mod commands;
 mod sigpipe;
 

@@ -7,8 +7,8 @@
 //! through, so it keeps the error and answers with a block (see
 //! `commands::hook`).
 //!
-//! Besides `commands::hook::guard`, this is the crate's only `unsafe` code:
-//! `signal` has no safe wrapper.
+//! Besides `commands::hook::guard` and `cache_map`, this is the crate's only
+//! `unsafe` code: `signal` has no safe wrapper.
 
 #![allow(unsafe_code)]
 

@@ -40,7 +40,10 @@ pub fn load_policy(path: Option<&str>) -> Result<Policy, String> {
         },
         None => Source::Builtin("default".into()),
     };
-    Policy::load_cached(source, &CacheConfig::from_env())
-        .map(|p| p.with_wasm_host(wasm_host()))
-        .map_err(|e| e.to_string())
+    Policy::load_cached(
+        source,
+        &CacheConfig::from_env().with_map(crate::cache_map::map),
+    )
+    .map(|p| p.with_wasm_host(wasm_host()))
+    .map_err(|e| e.to_string())
 }

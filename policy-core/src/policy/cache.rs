@@ -94,10 +94,28 @@ const SECTION_RULES: u32 = 4;
 /// let here = CacheConfig::in_dir("/tmp/agent-policy-cache");
 /// assert_eq!(here.dir().unwrap().to_str(), Some("/tmp/agent-policy-cache"));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct CacheConfig {
     dir: Option<PathBuf>,
+    map: Option<MapFile>,
 }
+
+/// The bytes of a cache file as a loaded policy keeps them: a buffer it
+/// read, or a mapping of the file (see [`CacheConfig::with_map`]).
+pub type FileBytes = Arc<dyn AsRef<[u8]> + Send + Sync>;
+
+/// Maps an open cache file of the given length into memory, in place of
+/// reading it (see [`CacheConfig::with_map`]).
+pub type MapFile = fn(&std::fs::File, u64) -> std::io::Result<FileBytes>;
+
+impl PartialEq for CacheConfig {
+    /// The same directory, both mapping files or both reading them.
+    fn eq(&self, other: &CacheConfig) -> bool {
+        self.dir == other.dir && self.map.is_some() == other.map.is_some()
+    }
+}
+
+impl Eq for CacheConfig {}
 
 impl Default for CacheConfig {
     /// No cache (as [`CacheConfig::disabled`]).
@@ -119,19 +137,60 @@ impl CacheConfig {
         let dir = var("AGENT_POLICY_CACHE_DIR")
             .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("agent-policy")))
             .or_else(|| var("HOME").map(|h| h.join(".cache").join("agent-policy")));
-        CacheConfig { dir }
+        CacheConfig { dir, map: None }
     }
 
     /// Caches in `dir` (created when missing).
     pub fn in_dir(dir: impl Into<PathBuf>) -> CacheConfig {
         CacheConfig {
             dir: Some(dir.into()),
+            map: None,
         }
     }
 
     /// No cache: every load builds in memory.
     pub fn disabled() -> CacheConfig {
-        CacheConfig { dir: None }
+        CacheConfig {
+            dir: None,
+            map: None,
+        }
+    }
+
+    /// Cache files are mapped by `map` instead of read into a buffer.
+    ///
+    /// A process that loads a policy once and evaluates one call (the hook)
+    /// spends more on copying the file (~190 KB for the default packs: one
+    /// zeroed page and one page fault per 4 KiB) than on most of the
+    /// decoding. policy-core has no `unsafe` code, so it cannot map files
+    /// itself; `map` is the embedder's, with its guarantees: the bytes must
+    /// not change while the policy is alive. Cache files are only ever
+    /// replaced by a rename, never written in place, so a mapping of one
+    /// stays as it was; a file truncated in place by someone else makes the
+    /// process fault on the next access (the hook answers a fault with a
+    /// block). The bytes are validated (checksum, hash of the sources)
+    /// exactly as read ones.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use policy_core::policy::cache::{load, CacheConfig, CacheStatus, FileBytes};
+    /// use policy_core::policy::Source;
+    ///
+    /// // Any function from an open file to its bytes; a real one maps it.
+    /// fn read_whole(file: &std::fs::File, len: u64) -> std::io::Result<FileBytes> {
+    ///     use std::io::Read;
+    ///     let mut bytes = Vec::with_capacity(len as usize);
+    ///     file.take(len).read_to_end(&mut bytes)?;
+    ///     Ok(Arc::new(bytes))
+    /// }
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let config = CacheConfig::in_dir(dir.path()).with_map(read_whole);
+    /// load(Source::Builtin("default".into()), &config).unwrap();
+    /// let (_, again) = load(Source::Builtin("default".into()), &config).unwrap();
+    /// assert_eq!(again.status, CacheStatus::Hit);
+    /// ```
+    pub fn with_map(mut self, map: MapFile) -> CacheConfig {
+        self.map = Some(map);
+        self
     }
 
     /// The cache directory, if any.
@@ -259,9 +318,9 @@ pub fn load(source: Source, config: &CacheConfig) -> Result<(Policy, CacheReport
     };
     let index = index_key(&top);
     let path = dir.join(format!("{}.policy", hex(&index)));
-    let status = match read_entry(&path, &index, &top) {
-        Ok(p) => {
-            keep_fresh(&path);
+    let status = match read_entry(&path, &index, &top, config.map) {
+        Ok((p, modified)) => {
+            keep_fresh(&path, modified);
             return Ok((
                 p,
                 CacheReport {
@@ -556,14 +615,33 @@ fn u64_at(b: &[u8], at: usize) -> Option<u64> {
 }
 
 /// Reads, validates and decodes the cache file at `path`; the error is why it
-/// was not used.
-fn read_entry(path: &Path, index: &[u8; 32], top: &Top) -> Result<Policy, CacheStatus> {
-    let meta = std::fs::metadata(path).map_err(|_| CacheStatus::Missing)?;
-    if meta.len() > MAX_CACHE_BYTES {
+/// was not used. With the policy: the file's modification time.
+fn read_entry(
+    path: &Path,
+    index: &[u8; 32],
+    top: &Top,
+    map: Option<MapFile>,
+) -> Result<(Policy, Option<std::time::SystemTime>), CacheStatus> {
+    let mut handle = std::fs::File::open(path).map_err(|_| CacheStatus::Missing)?;
+    let meta = handle.metadata().map_err(|_| CacheStatus::Missing)?;
+    let len = meta.len();
+    if len > MAX_CACHE_BYTES {
         return Err(CacheStatus::Invalid);
     }
-    let file = Arc::new(std::fs::read(path).map_err(|_| CacheStatus::Missing)?);
-    let bytes = file.as_slice();
+    let file: FileBytes = match map {
+        Some(map) => map(&handle, len).map_err(|_| CacheStatus::Missing)?,
+        None => {
+            use std::io::Read as _;
+            let mut bytes = Vec::with_capacity(len as usize);
+            (&mut handle)
+                .take(MAX_CACHE_BYTES)
+                .read_to_end(&mut bytes)
+                .map_err(|_| CacheStatus::Missing)?;
+            Arc::new(bytes)
+        }
+    };
+    drop(handle);
+    let bytes: &[u8] = (*file).as_ref();
     let invalid = CacheStatus::Invalid;
     if bytes.get(..8) != Some(&MAGIC[..]) || u32_at(bytes, 8) != Some(FORMAT_VERSION) {
         return Err(invalid);
@@ -642,7 +720,8 @@ fn read_entry(path: &Path, index: &[u8; 32], top: &Top) -> Result<Policy, CacheS
     let rules = section(SECTION_RULES).ok_or(invalid)?;
     let base = (rules.as_ptr() as usize).wrapping_sub(bytes.as_ptr() as usize);
     let len = rules.len();
-    decode(stored, Arc::clone(&file), base..base + len, dfas).ok_or(invalid)
+    let policy = decode(stored, Arc::clone(&file), base..base + len, dfas).ok_or(invalid)?;
+    Ok((policy, meta.modified().ok()))
 }
 
 /// The section table: (kind, tag, data).
@@ -692,11 +771,11 @@ fn decode_rule(bytes: &[u8]) -> Option<crate::policy::CompiledRule> {
 /// the rules are in them) and its candidate DFAs.
 fn decode(
     stored: Stored,
-    file: Arc<Vec<u8>>,
+    file: FileBytes,
     section: std::ops::Range<usize>,
     dfas: Vec<StoredDfa<'_>>,
 ) -> Option<Policy> {
-    if section.end > file.len() {
+    if section.end > (*file).as_ref().len() {
         return None;
     }
     let mut spans = Vec::with_capacity(stored.rules.len());
@@ -759,11 +838,9 @@ const TOUCH_AFTER: std::time::Duration = std::time::Duration::from_secs(600);
 /// Marks a used entry as recent, so that pruning (oldest modification time
 /// first) evicts entries nobody uses, not the one every hook process loads.
 /// At most one timestamp write per entry every [`TOUCH_AFTER`].
-fn keep_fresh(path: &Path) {
+fn keep_fresh(path: &Path, modified: Option<std::time::SystemTime>) {
     let now = std::time::SystemTime::now();
-    let stale = std::fs::metadata(path)
-        .and_then(|m| m.modified())
-        .is_ok_and(|t| now.duration_since(t).unwrap_or_default() > TOUCH_AFTER);
+    let stale = modified.is_some_and(|t| now.duration_since(t).unwrap_or_default() > TOUCH_AFTER);
     if stale {
         if let Ok(f) = std::fs::OpenOptions::new().append(true).open(path) {
             let _ = f.set_modified(now);

@@ -15,6 +15,7 @@
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
+use crate::policy::cache::FileBytes;
 use crate::policy::schema::{Decision, Match, Rule};
 use crate::policy::CompiledRule;
 
@@ -27,7 +28,7 @@ pub(crate) type Decoder = fn(&[u8]) -> Option<CompiledRule>;
 /// Encoded rules shared by the clones of a policy: the cache file's bytes
 /// (not copied) and each rule's span in them.
 struct Stored {
-    bytes: Arc<Vec<u8>>,
+    bytes: FileBytes,
     spans: Vec<Range<usize>>,
     decode: Decoder,
 }
@@ -60,7 +61,7 @@ impl std::fmt::Debug for Rules {
 
 impl Rules {
     /// Rules stored in `bytes` at `spans`, decoded by `decode` on first use.
-    pub(crate) fn stored(bytes: Arc<Vec<u8>>, spans: Vec<Range<usize>>, decode: Decoder) -> Rules {
+    pub(crate) fn stored(bytes: FileBytes, spans: Vec<Range<usize>>, decode: Decoder) -> Rules {
         Rules {
             slots: spans.iter().map(|_| OnceLock::new()).collect(),
             stored: Some(Arc::new(Stored {
@@ -95,7 +96,7 @@ impl Rules {
                     .as_ref()
                     .and_then(|s| {
                         let span = s.spans.get(index)?.clone();
-                        (s.decode)(s.bytes.get(span)?)
+                        (s.decode)((*s.bytes).as_ref().get(span)?)
                     })
                     .unwrap_or_else(|| damaged(index)),
             )

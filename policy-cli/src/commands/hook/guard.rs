@@ -3,7 +3,8 @@
 //! Claude Code lets a call through when its hook exits with anything but 0 or
 //! 2 — including a crash. A Rust panic is caught (`catch_unwind` in
 //! `super::run`), but a stack overflow aborts the process and a fault in C
-//! code (tree-sitter) raises `SIGSEGV`: neither unwinds. This module installs
+//! code (tree-sitter) raises `SIGSEGV`, and a mapped cache file truncated
+//! under the process raises `SIGBUS`: none of them unwinds. This module installs
 //! handlers for the fatal signals that print the precomputed refusal for the
 //! current agent and `_exit(2)`.
 //!
@@ -12,7 +13,8 @@
 //! handler prints the precomputed deadline refusal and `_exit(2)`s, unless the
 //! hook has already claimed the right to answer ([`claim_answer`]).
 //!
-//! This is the crate's only `unsafe` code: `sigaction` has no safe wrapper, and
+//! With `sigpipe` and `cache_map`, this is the crate's only `unsafe` code
+//! (`sigaction` has no safe wrapper), and
 //! the handler may only call async-signal-safe functions (`write`, `_exit`). It
 //! reads one leaked, immutable buffer through an atomic pointer and allocates
 //! nothing.

@@ -361,6 +361,7 @@ fn load_engine(
         .unwrap_or_else(|| "/".into());
     opts.cwd = Some(cwd.clone());
     let mut discovery = Discovery::from_env(policy);
+    discovery.cache = discovery.cache.with_map(crate::cache_map::map);
     discovery.protect.extend(installation_paths());
     let project = discovery.project.clone();
     let found = discovery.find(&cwd).map_err(|e| e.to_string())?;
