@@ -12,7 +12,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// assert_eq!(policy_core::cache_files::hex(&[0, 255]), "00ff");
 /// ```
 pub fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(b.len() * 2);
+    for &x in b {
+        out.push(char::from(DIGITS[usize::from(x >> 4)]));
+        out.push(char::from(DIGITS[usize::from(x & 0xf)]));
+    }
+    out
 }
 
 /// A 64-bit checksum of a cache payload (four lanes, so it runs at memory

@@ -61,18 +61,37 @@ impl SecretEnv {
     /// assert!(!SecretEnv::is_secret_name("KEYBOARD_LAYOUT"));
     /// ```
     pub fn is_secret_name(name: &str) -> bool {
-        let n = name.to_ascii_uppercase();
-        const SUFFIXES: &[&str] = &["_KEY", "_TOKEN", "_SECRET", "_PWD", "_PAT", "_CREDENTIALS"];
-        const INFIXES: &[&str] = &[
-            "PASSWORD",
-            "PASSWD",
-            "SECRET",
-            "APIKEY",
-            "API_KEY",
-            "ACCESS_KEY",
-            "PRIVATE_KEY",
+        // Compared ASCII-case-insensitively in place: every hook process
+        // checks every variable of its environment, so no copy and no
+        // substring searcher per name.
+        const SUFFIXES: &[&[u8]] = &[
+            b"_KEY",
+            b"_TOKEN",
+            b"_SECRET",
+            b"_PWD",
+            b"_PAT",
+            b"_CREDENTIALS",
         ];
-        SUFFIXES.iter().any(|s| n.ends_with(s)) || INFIXES.iter().any(|s| n.contains(s))
+        const INFIXES: &[&[u8]] = &[
+            b"PASSWORD",
+            b"PASSWD",
+            b"SECRET",
+            b"APIKEY",
+            b"API_KEY",
+            b"ACCESS_KEY",
+            b"PRIVATE_KEY",
+        ];
+        let n = name.as_bytes();
+        let suffix = SUFFIXES
+            .iter()
+            .any(|s| n.len() >= s.len() && n[n.len() - s.len()..].eq_ignore_ascii_case(s));
+        suffix
+            || (0..n.len()).any(|i| {
+                let rest = &n[i..];
+                INFIXES
+                    .iter()
+                    .any(|s| rest.len() >= s.len() && rest[..s.len()].eq_ignore_ascii_case(s))
+            })
     }
 
     /// Whether `value` is worth searching for (see the module documentation).
@@ -197,5 +216,17 @@ mod tests {
         env.scan("a Zq8-4Lm2-Rt7w b postgres123 c postgres", &mut out);
         let spans: Vec<_> = out.iter().map(|f| (f.start, f.end)).collect();
         assert_eq!(spans, [(2, 15), (18, 29)]);
+    }
+
+    proptest::proptest! {
+        /// The in-place comparison decides as the upper-casing one it replaced.
+        #[test]
+        fn secret_names_as_with_upper_casing(name in "[A-Za-z_]{0,6}(password|Passwd|SECRET|apikey|Api_Key|access_KEY|private_key|_key|_Token|_pwd|_PAT|_credentials)?[A-Za-z_]{0,6}") {
+            let n = name.to_ascii_uppercase();
+            let suffixes = ["_KEY", "_TOKEN", "_SECRET", "_PWD", "_PAT", "_CREDENTIALS"];
+            let infixes = ["PASSWORD", "PASSWD", "SECRET", "APIKEY", "API_KEY", "ACCESS_KEY", "PRIVATE_KEY"];
+            let want = suffixes.iter().any(|s| n.ends_with(s)) || infixes.iter().any(|s| n.contains(s));
+            proptest::prop_assert_eq!(SecretEnv::is_secret_name(&name), want);
+        }
     }
 }
