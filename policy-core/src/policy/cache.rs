@@ -48,6 +48,7 @@ use sha2::{Digest, Sha256};
 
 use crate::cache_files::{self, checksum, hex};
 use crate::policy::external::WasmModule;
+use crate::policy::flat::Strs;
 use crate::policy::load::{self, Source, MAX_POLICY_BYTES};
 use crate::policy::needles::Needles;
 use crate::policy::prefilter::{Class, Prefilter, StoredDfa, StoredIndex};
@@ -61,7 +62,7 @@ use crate::policy::{Policy, PolicyError, WasmRule};
 /// whenever the stored representation (the policy's serde types, the
 /// prefilter's pattern derivation) changes meaning; files of another version
 /// are ignored.
-pub const FORMAT_VERSION: u32 = 14;
+pub const FORMAT_VERSION: u32 = 15;
 
 /// The first bytes of every cache file.
 const MAGIC: &[u8; 8] = b"APOLCACH";
@@ -709,7 +710,7 @@ fn read_entry(
             .find(|(k, t, _)| *k == SECTION_PATTERNS && t == tag)
             .ok_or(invalid)?
             .2;
-        let patterns: Vec<String> = postcard::from_bytes(patterns).map_err(|_| invalid)?;
+        let patterns: Strs = postcard::from_bytes(patterns).map_err(|_| invalid)?;
         dfas.push(StoredDfa {
             class,
             patterns,

@@ -28,6 +28,7 @@ mod engine;
 pub mod error;
 pub mod examples;
 pub mod external;
+mod flat;
 pub(crate) mod forward;
 pub mod load;
 mod matcher;

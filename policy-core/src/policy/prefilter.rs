@@ -41,6 +41,7 @@ use regex_automata::{meta, Anchored, Input, MatchKind, PatternSet};
 
 use crate::action::{Action, Word};
 use crate::call::ToolCall;
+use crate::policy::flat::{Lists, Strs};
 use crate::policy::forward::ForwardDfa;
 use crate::policy::matcher::{command_prefix, glob_regex, Matcher, TextPattern};
 use crate::policy::needles::Needles;
@@ -267,7 +268,8 @@ enum Engine {
     Empty,
     /// An anchored dense DFA.
     Dfa(Box<dense::DFA<Vec<u32>>>),
-    /// Literal patterns: their ids sorted by pattern (patterns are unique).
+    /// Literal patterns: their ids sorted by pattern (patterns are unique;
+    /// the ids are in order, see [`ClassSet::new`]).
     Literal(Vec<u32>),
     /// [`Class::Command`] patterns: their ids sorted by text (after the mode
     /// character), so a line is compared only with the patterns that start
@@ -290,7 +292,7 @@ enum Engine {
 /// The patterns of one class and their matcher.
 struct ClassSet {
     class: Class,
-    patterns: Vec<String>,
+    patterns: Strs,
     /// For a class matched by `meta`: each pattern's required literals
     /// ([`Needles`]); a token that none admits fires nothing, and the class's
     /// automaton is not built for it. Empty for other classes.
@@ -309,7 +311,7 @@ fn full_pattern(class: Class, p: &str) -> String {
     }
 }
 
-fn build_dfa(class: Class, patterns: &[String]) -> Option<dense::DFA<Vec<u32>>> {
+fn build_dfa(class: Class, patterns: &Strs) -> Option<dense::DFA<Vec<u32>>> {
     let full: Vec<String> = patterns.iter().map(|p| full_pattern(class, p)).collect();
     dense::Builder::new()
         .configure(
@@ -325,7 +327,7 @@ fn build_dfa(class: Class, patterns: &[String]) -> Option<dense::DFA<Vec<u32>>> 
         .ok()
 }
 
-fn build_meta(class: Class, patterns: &[String]) -> Option<meta::Regex> {
+fn build_meta(class: Class, patterns: &Strs) -> Option<meta::Regex> {
     let full: Vec<String> = patterns.iter().map(|p| full_pattern(class, p)).collect();
     // Anchored classes hold glob regexes (bytes syntax); free-text classes use
     // the `regex` crate's defaults, like the rules' own regexes.
@@ -355,7 +357,7 @@ fn build_meta(class: Class, patterns: &[String]) -> Option<meta::Regex> {
 /// The forward lazy DFA of a class matched by `meta`: anchored classes hold
 /// byte-syntax patterns (exact on any token); free-text classes hold rule
 /// regexes, whose ASCII form is used on ASCII tokens only.
-fn build_fast(class: Class, patterns: &[String]) -> Option<ForwardDfa> {
+fn build_fast(class: Class, patterns: &Strs) -> Option<ForwardDfa> {
     let full: Vec<String> = patterns.iter().map(|p| full_pattern(class, p)).collect();
     if class.anchored() {
         ForwardDfa::bytes_many(&full, MatchKind::All, syntax::Config::new())
@@ -365,36 +367,25 @@ fn build_fast(class: Class, patterns: &[String]) -> Option<ForwardDfa> {
 }
 
 impl ClassSet {
-    fn new(
-        class: Class,
-        patterns: Vec<String>,
-        base: u32,
-        dfa: Option<dense::DFA<Vec<u32>>>,
-    ) -> ClassSet {
+    /// The set of `patterns` (global ids from `base`), matched by `dfa` if
+    /// given.
+    ///
+    /// Literal and command patterns must be in search order (literal classes
+    /// sorted, command patterns sorted by their text), as `sort_patterns`
+    /// leaves them and the cache stores them: checking the order cost every
+    /// hook process ~70 K instructions. A cache entry's order is as written
+    /// when its checksum holds; a forged entry is outside what the cache
+    /// defends (see `cache_files::checksum`).
+    fn new(class: Class, patterns: Strs, base: u32, dfa: Option<dense::DFA<Vec<u32>>>) -> ClassSet {
+        let ids = || (0..patterns.len() as u32).collect();
         let engine = if patterns.is_empty() {
             Engine::Empty
         } else if class.literal() {
-            let mut ids: Vec<u32> = (0..patterns.len() as u32).collect();
-            // Built policies list literal patterns sorted already (see
-            // `sort_literals`); only an index from elsewhere needs the sort.
-            if !patterns.is_sorted() {
-                ids.sort_unstable_by(|&a, &b| {
-                    patterns.get(a as usize).cmp(&patterns.get(b as usize))
-                });
-            }
-            Engine::Literal(ids)
+            Engine::Literal(ids())
         } else if class == Class::Command && !patterns.iter().all(|p| p.starts_with(['=', '*'])) {
             Engine::All
         } else if class == Class::Command {
-            let text = |id: u32| {
-                patterns
-                    .get(id as usize)
-                    .and_then(|p| p.get(1..))
-                    .unwrap_or("")
-            };
-            let mut ids: Vec<u32> = (0..patterns.len() as u32).collect();
-            ids.sort_unstable_by(|&a, &b| text(a).cmp(text(b)));
-            Engine::Prefix(ids)
+            Engine::Prefix(ids())
         } else if let Some(d) = dfa {
             Engine::Dfa(Box::new(d))
         } else if class.uses_dfa() {
@@ -437,7 +428,7 @@ impl ClassSet {
         match &self.engine {
             Engine::Empty => {}
             Engine::Literal(ids) => {
-                let pat = |id: u32| self.patterns.get(id as usize).map_or("", String::as_str);
+                let pat = |id: u32| self.patterns.get(id as usize);
                 let from = ids.partition_point(|&id| pat(id) < token);
                 for &id in ids.get(from..).unwrap_or_default() {
                     if pat(id) != token {
@@ -448,8 +439,8 @@ impl ClassSet {
             }
             Engine::All => self.fire_all(fired),
             Engine::Prefix(ids) => {
-                let pattern = |id: u32| self.patterns.get(id as usize).map_or("", String::as_str);
-                let text = |id: u32| pattern(id).get(1..).unwrap_or("");
+                let pattern = |id: u32| self.patterns.get(id as usize);
+                let text = |id: u32| command_text(pattern(id));
                 let first = token.as_bytes().first().copied();
                 let text_first = |id: u32| text(id).as_bytes().first().copied();
                 // An empty pattern text (`*` alone) sorts first and matches any line.
@@ -552,15 +543,29 @@ impl Engine {
     }
 }
 
-/// Sorts the patterns of each literal class and renumbers the rules' ids to
-/// match, so that a literal class needs no sorting when it is loaded.
-fn sort_literals(lists: &mut [Vec<String>], local: &mut [Vec<Vec<(Class, u32)>>]) {
+/// A [`Class::Command`] pattern's text, after its mode character.
+fn command_text(pattern: &str) -> &str {
+    pattern.get(1..).unwrap_or("")
+}
+
+/// Sorts the patterns of each literal class (and each command pattern by its
+/// text) and renumbers the rules' ids to match, so that no class needs
+/// sorting when it is loaded.
+fn sort_patterns(lists: &mut [Vec<String>], local: &mut [Vec<Vec<(Class, u32)>>]) {
     for (class, list) in CLASSES.iter().zip(lists.iter_mut()) {
-        if !class.literal() || list.is_sorted() {
+        let key = |s: &String| -> String {
+            match class {
+                Class::Command => command_text(s).to_string(),
+                _ => s.clone(),
+            }
+        };
+        if !(class.literal() || *class == Class::Command)
+            || list.windows(2).all(|w| key(&w[0]) <= key(&w[1]))
+        {
             continue;
         }
         let mut order: Vec<usize> = (0..list.len()).collect();
-        order.sort_unstable_by(|&a, &b| list.get(a).cmp(&list.get(b)));
+        order.sort_by_cached_key(|&i| list.get(i).map(key).unwrap_or_default());
         let mut renumber = vec![0u32; list.len()];
         for (new, &old) in order.iter().enumerate() {
             if let Some(slot) = renumber.get_mut(old) {
@@ -597,7 +602,7 @@ pub(crate) struct StoredDfa<'a> {
     /// The class.
     pub(crate) class: Class,
     /// Its patterns, in id order (checked against the policy's on load).
-    pub(crate) patterns: Vec<String>,
+    pub(crate) patterns: Strs,
     /// The DFA, serialized in native endianness.
     pub(crate) bytes: std::borrow::Cow<'a, [u8]>,
 }
@@ -606,9 +611,11 @@ pub(crate) struct StoredDfa<'a> {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct StoredIndex {
     /// Per class (in [`CLASSES`] order): its patterns, in id order.
-    patterns: Vec<Vec<String>>,
-    /// Per rule: its groups as global pattern ids.
-    reqs: Vec<Vec<Vec<u32>>>,
+    patterns: Vec<Strs>,
+    /// Every group: its global pattern ids.
+    groups: Lists,
+    /// Per rule: its groups (indexes into `groups`).
+    rule_groups: Lists,
     /// Per class: the required literals of each pattern of a class matched
     /// by `meta` (empty for other classes).
     needles: Vec<Vec<Option<Needles>>>,
@@ -617,10 +624,13 @@ pub(crate) struct StoredIndex {
 /// Candidate selection for one policy's rules.
 pub(crate) struct Prefilter {
     sets: Vec<ClassSet>,
-    /// Per rule: its groups as global pattern ids; empty for generic rules.
-    reqs: Vec<Vec<Vec<u32>>>,
+    /// Every group: its global pattern ids (any one of them is enough).
+    groups: Lists,
+    /// Per rule: its groups (indexes into `groups`, every one needed); none
+    /// for generic rules.
+    rule_groups: Lists,
     /// Per global pattern id: the rules whose first group contains it.
-    by_pattern: Vec<Vec<u32>>,
+    by_pattern: Lists,
     /// Rules without requirements, in order.
     generic: Vec<usize>,
     /// Number of rules.
@@ -716,7 +726,7 @@ impl Prefilter {
             }
             local.push(rule_groups);
         }
-        sort_literals(&mut lists, &mut local);
+        sort_patterns(&mut lists, &mut local);
         let mut base = 0u32;
         let mut bases = [0u32; CLASSES.len()];
         for (b, list) in bases.iter_mut().zip(&lists) {
@@ -724,15 +734,22 @@ impl Prefilter {
             base += list.len() as u32;
         }
         let global = |c: Class, id: u32| bases.get(c as usize).copied().unwrap_or(0) + id;
-        let reqs: Vec<Vec<Vec<u32>>> = local
-            .into_iter()
-            .map(|gs| {
-                gs.into_iter()
-                    .map(|g| g.into_iter().map(|(c, id)| global(c, id)).collect())
-                    .collect()
-            })
-            .collect();
-        Prefilter::assemble(lists, reqs, stored, None)
+        let mut groups = Lists::default();
+        let mut rule_groups = Lists::default();
+        let mut ids = Vec::new();
+        let mut mine = Vec::new();
+        for gs in local {
+            mine.clear();
+            for g in gs {
+                ids.clear();
+                ids.extend(g.into_iter().map(|(c, id)| global(c, id)));
+                mine.push(groups.len() as u32);
+                groups.push(&ids);
+            }
+            rule_groups.push(&mine);
+        }
+        let lists = lists.into_iter().map(Strs::from_iter).collect();
+        Prefilter::assemble(lists, groups, rule_groups, stored, None)
     }
 
     /// The candidate index to store in the cache (patterns per class, groups
@@ -740,7 +757,8 @@ impl Prefilter {
     pub(crate) fn stored_index(&self) -> StoredIndex {
         StoredIndex {
             patterns: self.sets.iter().map(|s| s.patterns.clone()).collect(),
-            reqs: self.reqs.clone(),
+            groups: self.groups.clone(),
+            rule_groups: self.rule_groups.clone(),
             needles: self.sets.iter().map(|s| s.needles.clone()).collect(),
         }
     }
@@ -754,7 +772,7 @@ impl Prefilter {
         stored: Vec<StoredDfa<'_>>,
     ) -> Option<Prefilter> {
         if index.patterns.len() != CLASSES.len()
-            || index.reqs.len() != rules
+            || index.rule_groups.len() != rules
             || index.needles.len() != CLASSES.len()
             || index
                 .needles
@@ -764,23 +782,38 @@ impl Prefilter {
         {
             return None;
         }
-        let total: usize = index.patterns.iter().map(Vec::len).sum();
+        let total: usize = index.patterns.iter().map(Strs::len).sum();
+        let groups = index.groups.len();
         let fits = index
-            .reqs
+            .groups
+            .all_ids()
             .iter()
-            .flatten()
-            .flatten()
-            .all(|&id| (id as usize) < total);
-        fits.then(|| Prefilter::assemble(index.patterns, index.reqs, stored, Some(index.needles)))
+            .all(|&id| (id as usize) < total)
+            && index.groups.iter().all(|g| !g.is_empty())
+            && index
+                .rule_groups
+                .all_ids()
+                .iter()
+                .all(|&g| (g as usize) < groups);
+        fits.then(|| {
+            Prefilter::assemble(
+                index.patterns,
+                index.groups,
+                index.rule_groups,
+                stored,
+                Some(index.needles),
+            )
+        })
     }
 
-    /// The prefilter over `lists` (patterns per class, in [`CLASSES`] order)
-    /// and `reqs` (per rule, its groups of global pattern ids).
+    /// The prefilter over `lists` (patterns per class, in [`CLASSES`] order),
+    /// `groups` (global pattern ids) and `rule_groups` (per rule, its groups).
     /// `needles`: per class, the required literals of its patterns (as
     /// stored), or `None` to extract them now.
     fn assemble(
-        lists: Vec<Vec<String>>,
-        reqs: Vec<Vec<Vec<u32>>>,
+        lists: Vec<Strs>,
+        groups: Lists,
+        rule_groups: Lists,
         stored: Vec<StoredDfa<'_>>,
         needles: Option<Vec<Vec<Option<Needles>>>>,
     ) -> Prefilter {
@@ -804,26 +837,31 @@ impl Prefilter {
             base += n;
         }
         let total = base as usize;
-        let mut by_pattern: Vec<Vec<u32>> = vec![Vec::new(); total];
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
         let mut generic = Vec::new();
-        for (i, gs) in reqs.iter().enumerate() {
+        // A pattern named twice in one group lists its rule once.
+        let mut last_rule = vec![u32::MAX; total];
+        for (i, gs) in rule_groups.iter().enumerate() {
             match gs.first() {
                 None => generic.push(i),
-                Some(first) => {
-                    for &p in first {
-                        if let Some(v) = by_pattern.get_mut(p as usize) {
-                            if v.last() != Some(&(i as u32)) {
-                                v.push(i as u32);
+                Some(&first) => {
+                    for &p in groups.get(first as usize) {
+                        if let Some(last) = last_rule.get_mut(p as usize) {
+                            if *last != i as u32 {
+                                *last = i as u32;
+                                pairs.push((p, i as u32));
                             }
                         }
                     }
                 }
             }
         }
+        let by_pattern = Lists::group(total, &pairs);
         Prefilter {
             sets,
-            rules: reqs.len(),
-            reqs,
+            rules: rule_groups.len(),
+            groups,
+            rule_groups,
             by_pattern,
             generic,
             words: total.div_ceil(64),
@@ -953,11 +991,13 @@ impl Prefilter {
             while w != 0 {
                 let p = wi * 64 + w.trailing_zeros() as usize;
                 w &= w - 1;
-                for &r in self.by_pattern.get(p).map_or(&[][..], Vec::as_slice) {
-                    let ok = self
-                        .reqs
-                        .get(r as usize)
-                        .is_some_and(|gs| gs.iter().all(|g| g.iter().any(|&id| bit(&fired, id))));
+                for &r in self.by_pattern.get(p) {
+                    let ok = self.rule_groups.get(r as usize).iter().all(|&g| {
+                        self.groups
+                            .get(g as usize)
+                            .iter()
+                            .any(|&id| bit(&fired, id))
+                    });
                     if ok {
                         out.push(r as usize);
                     }
@@ -1283,7 +1323,7 @@ mod tests {
 
     #[test]
     fn command_patterns_match_whole_lines_and_prefixes() {
-        let patterns: Vec<String> = [
+        let mut patterns: Vec<String> = [
             "=git status",
             "*git push",
             "*",
@@ -1294,14 +1334,29 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let set = super::ClassSet::new(super::Class::Command, patterns, 0, None);
+        let mut local = vec![vec![(0..6)
+            .map(|i| (super::Class::Command, i))
+            .collect::<Vec<_>>()]];
+        let mut lists = vec![Vec::new(); super::CLASSES.len()];
+        lists[super::Class::Command as usize] = std::mem::take(&mut patterns);
+        super::sort_patterns(&mut lists, &mut local);
+        // The ids of the patterns above after sorting, by their old index.
+        let new_id: Vec<u32> = local[0][0].iter().map(|&(_, id)| id).collect();
+        let patterns = std::mem::take(&mut lists[super::Class::Command as usize]);
+        let set = super::ClassSet::new(super::Class::Command, patterns.iter().collect(), 0, None);
+        // The patterns that fire, by their index in the list above.
         let fired = |line: &str| {
             let mut bits = vec![0u64; 1];
             set.scan(line, &mut bits);
-            (0..6)
-                .filter(|&i| super::bit(&bits, i))
+            (0..6u32)
+                .filter(|&i| super::bit(&bits, new_id[i as usize]))
                 .collect::<Vec<u32>>()
         };
+        assert_ne!(
+            new_id,
+            [0, 1, 2, 3, 4, 5],
+            "the list was not in search order"
+        );
         assert_eq!(fired("git status"), vec![0, 2, 5]);
         assert_eq!(fired("git status -s"), vec![2, 5]);
         assert_eq!(fired("git push --force"), vec![1, 2, 5]);
@@ -1310,10 +1365,34 @@ mod tests {
         assert_eq!(fired(""), vec![2]);
         assert_eq!(fired("ls"), vec![2]);
         // A pattern without a mode character (a damaged entry) fires everything.
-        let odd = super::ClassSet::new(super::Class::Command, vec!["git".into()], 0, None);
+        let odd = super::ClassSet::new(
+            super::Class::Command,
+            ["git"].into_iter().collect(),
+            0,
+            None,
+        );
         let mut bits = vec![0u64; 1];
         odd.scan("ls", &mut bits);
         assert_eq!(bits[0], 1);
+    }
+
+    #[test]
+    fn built_literal_and_command_lists_are_in_search_order() {
+        // `ClassSet::new` relies on it (binary search without a check).
+        let p = Policy::builtin("default").unwrap();
+        for set in &p.prefilter.sets {
+            let items: Vec<&str> = set.patterns.iter().collect();
+            if set.class.literal() {
+                assert!(items.is_sorted(), "{:?}", set.class);
+            }
+            if set.class == super::Class::Command {
+                assert!(!items.is_empty());
+                assert!(
+                    items.is_sorted_by_key(|p| super::command_text(p)),
+                    "{items:?}"
+                );
+            }
+        }
     }
 
     #[test]
@@ -1325,15 +1404,23 @@ mod tests {
         let again =
             super::Prefilter::from_index(index.clone(), n, p.prefilter.stored_dfas()).unwrap();
         assert_eq!(format!("{again:?}"), format!("{:?}", p.prefilter));
-        assert_eq!(again.reqs, p.prefilter.reqs);
+        assert_eq!(again.groups, p.prefilter.groups);
+        assert_eq!(again.rule_groups, p.prefilter.rule_groups);
         assert_eq!(again.by_pattern, p.prefilter.by_pattern);
         assert_eq!(again.generic, p.prefilter.generic);
         // Another number of rules, a pattern id out of range, a class missing.
         assert!(super::Prefilter::from_index(index.clone(), n + 1, Vec::new()).is_none());
         let mut bad = index.clone();
-        if let Some(g) = bad.reqs.iter_mut().flatten().next() {
-            g.push(u32::MAX);
+        let mut groups = super::Lists::default();
+        groups.push(&[u32::MAX]);
+        bad.groups = groups;
+        assert!(super::Prefilter::from_index(bad, n, Vec::new()).is_none());
+        let mut bad = index.clone();
+        let mut rule_groups = super::Lists::default();
+        for _ in 0..n {
+            rule_groups.push(&[u32::MAX]);
         }
+        bad.rule_groups = rule_groups;
         assert!(super::Prefilter::from_index(bad, n, Vec::new()).is_none());
         let mut short = index;
         short.patterns.pop();
