@@ -53,7 +53,32 @@ enum Command {
     Audit(commands::audit::AuditArgs),
 }
 
+/// The hook's arguments, parsed without building the rest of the command
+/// tree: the hook runs once per tool call, and clap building every
+/// subcommand's parser cost ~0.25 M of a hook call's ~2.3 M instructions.
+/// `None` — then the full parser decides, with its help and its errors —
+/// unless the first argument is `hook` and the rest parse.
+fn hook_args(
+    argv: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Option<commands::hook::HookArgs> {
+    use clap::{Args as _, FromArgMatches as _};
+    let mut argv = argv.into_iter();
+    let _program = argv.next()?;
+    let first = argv.next()?;
+    if first != "hook" {
+        return None;
+    }
+    let command = commands::hook::HookArgs::augment_args(clap::Command::new("hook"));
+    let matches = command
+        .try_get_matches_from(std::iter::once(first).chain(argv))
+        .ok()?;
+    commands::hook::HookArgs::from_arg_matches(&matches).ok()
+}
+
 fn main() -> ExitCode {
+    if let Some(args) = hook_args(std::env::args_os()) {
+        return commands::hook::run(&args);
+    }
     let cli = Cli::parse();
     if !matches!(cli.command, Command::Hook(_)) {
         sigpipe::restore_default();
@@ -79,6 +104,59 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("policy-cli: error: {e}");
             ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    fn argv(args: &[&str]) -> Vec<std::ffi::OsString> {
+        args.iter().map(Into::into).collect()
+    }
+
+    #[test]
+    fn the_hook_fast_path_parses_as_the_full_parser() {
+        for args in [
+            &["policy-cli", "hook"][..],
+            &["policy-cli", "hook", "--agent", "codex"],
+            &[
+                "policy-cli",
+                "hook",
+                "--policy",
+                "p.yaml",
+                "--deadline-ms",
+                "5",
+            ],
+            &[
+                "policy-cli",
+                "hook",
+                "--agent=gemini",
+                "--policy=builtin:default",
+            ],
+        ] {
+            let fast = hook_args(argv(args)).unwrap_or_else(|| panic!("{args:?}"));
+            let Command::Hook(full) = Cli::try_parse_from(argv(args)).unwrap().command else {
+                panic!("{args:?} is not the hook");
+            };
+            assert_eq!(format!("{fast:?}"), format!("{full:?}"));
+        }
+    }
+
+    #[test]
+    fn anything_else_goes_to_the_full_parser() {
+        for args in [
+            &["policy-cli"][..],
+            &["policy-cli", "eval", "ls"],
+            &["policy-cli", "hook", "--help"],
+            &["policy-cli", "hook", "--agent", "nobody"],
+            &["policy-cli", "hook", "--deadline-ms", "soon"],
+            &["policy-cli", "hook", "extra"],
+            &["policy-cli", "--version"],
+        ] {
+            assert!(hook_args(argv(args)).is_none(), "{args:?}");
         }
     }
 }

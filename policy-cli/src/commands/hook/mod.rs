@@ -36,7 +36,7 @@ pub const MAX_STDIN_BYTES: u64 = 8 * 1024 * 1024;
 pub const DEFAULT_DEADLINE_MS: u64 = 1500;
 
 /// Arguments of `hook`.
-#[derive(Args)]
+#[derive(Args, Debug)]
 pub struct HookArgs {
     /// The agent whose protocol to speak (detected from the payload when omitted).
     #[arg(long, value_parser = ["claude", "codex", "gemini", "cursor", "copilot", "cline"])]
