@@ -37,7 +37,9 @@ pub(crate) struct LazyRegex {
     /// a text without any of them is not a match, without compiling.
     pub(crate) needles: Option<Needles>,
     compiled: OnceLock<Option<Regex>>,
-    ascii: OnceLock<Option<ForwardDfa>>,
+    /// Boxed, like [`LazyGlob`]'s automaton: a `ForwardDfa` is ~750 bytes,
+    /// and a cached policy's rules hold many patterns that never build one.
+    ascii: OnceLock<Option<Box<ForwardDfa>>>,
 }
 
 impl LazyRegex {
@@ -70,7 +72,9 @@ impl LazyRegex {
             return false;
         }
         if text.is_ascii() {
-            let fast = self.ascii.get_or_init(|| ForwardDfa::ascii(&self.src));
+            let fast = self
+                .ascii
+                .get_or_init(|| ForwardDfa::ascii(&self.src).map(Box::new));
             if let Some(m) = fast.as_ref().and_then(|d| d.is_match(text.as_bytes())) {
                 return m;
             }
@@ -86,21 +90,23 @@ impl LazyRegex {
 #[derive(Debug, Clone)]
 pub(crate) struct LazyGlob {
     pub(crate) src: String,
-    compiled: OnceLock<Option<GlobRegex>>,
+    /// Boxed: a [`GlobRegex`] is ~800 bytes, and most globs of a cached
+    /// policy are never compiled.
+    compiled: OnceLock<Option<Box<GlobRegex>>>,
 }
 
 impl LazyGlob {
     fn new(rule: &str, field: &str, src: String, eager: bool) -> Result<LazyGlob, PolicyError> {
         let compiled = OnceLock::new();
         if eager {
-            let _ = compiled.set(Some(glob(rule, field, &src)?));
+            let _ = compiled.set(Some(Box::new(glob(rule, field, &src)?)));
         }
         Ok(LazyGlob { src, compiled })
     }
 
     fn is_match(&self, text: &str) -> bool {
         self.compiled
-            .get_or_init(|| glob("", "", &self.src).ok())
+            .get_or_init(|| glob("", "", &self.src).ok().map(Box::new))
             .as_ref()
             .is_some_and(|g| g.is_match(text.as_bytes()))
     }
@@ -929,5 +935,19 @@ mod tests {
         assert!(!host_matches("*.github.com", "github.com"));
         assert!(!host_matches("*.github.com", "evilgithub.com"));
         assert!(host_matches("github.com", "github.com"));
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    /// Rules hold many patterns that are never compiled, and a hook process
+    /// decodes a dozen rules: the uncompiled forms stay small (a regex or
+    /// glob's automaton is boxed; it was ~850 bytes inline per pattern).
+    #[test]
+    fn uncompiled_patterns_are_small() {
+        assert!(std::mem::size_of::<super::LazyRegex>() <= 128);
+        assert!(std::mem::size_of::<super::LazyGlob>() <= 64);
+        assert!(std::mem::size_of::<super::TextPattern>() <= 128);
+        assert!(std::mem::size_of::<super::Matcher>() <= 1024);
     }
 }
