@@ -2,6 +2,7 @@
 # Hook process latency, end to end, side by side with the process floor.
 #
 #   bash benches/hook-latency.sh            # needs hyperfine (apt-get install hyperfine)
+#   HYPERFINE=/path/to/hyperfine bash benches/hook-latency.sh   # a newer one (>= 1.16: no shell)
 #
 # Times `policy-cli hook` (release build; builtin default and self-protection
 # packs; benign `git status` call and a denied force-push) against
@@ -57,19 +58,46 @@ for i in 1 2 3 4 5 6 7 8 9 10; do b="$b[$((now - i * 1000)),1],"; done
 printf '{"version":1,"updated_ms":%s,"calls":10,"rates":{"bash-burst":[%s]}}\n' "$now" "${b%,}" \
   > "$AGENT_POLICY_STATE_DIR/sessions/s.json"
 SH
-# hyperfine 1.15 (Debian 12) has no --input: each command reads its payload
-# through a shell redirection, and hyperfine subtracts the shell's own start-up.
-hyperfine --warmup 50 --runs "${RUNS:-500}" --prepare "sh $tmp/prep.sh" \
-  --export-json "$tmp/result.json" \
-  -n floor "target/release/hook_floor < $tmp/benign.json" \
-  -n "hook (git status, pass)" "target/release/policy-cli hook < $tmp/benign.json" \
-  -n "hook (git push --force, deny)" "target/release/policy-cli hook < $tmp/deny.json" \
-  -n "hook, one match rule" "AGENT_POLICY_FILE=$tmp/match.yaml target/release/policy-cli hook < $tmp/benign.json" \
-  -n "hook, one precompiled wasm rule" "AGENT_POLICY_FILE=$tmp/wasm.yaml target/release/policy-cli hook < $tmp/benign.json"
-python3 - "$tmp/result.json" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))["results"]
-floor = r[0]["median"]
-for x in r:
-    print(f'{x["command"]:<32} median {x["median"]*1e3:7.3f} ms  = {x["median"]/floor:4.2f} x floor')
+HYPERFINE=${HYPERFINE:-hyperfine}
+if "$HYPERFINE" --help | grep -q -- '--input'; then
+  # hyperfine >= 1.16 (`cargo install hyperfine --version 1.20.0 --locked`):
+  # no shell at all, the payload on stdin. The deny payload goes through
+  # `--input` too, so it is its own run.
+  run() {
+    "$HYPERFINE" -N --warmup 50 --runs "${RUNS:-500}" --prepare "sh $tmp/prep.sh" \
+      --input "$tmp/benign.json" --export-json "$tmp/result.json" \
+      -n floor "target/release/hook_floor" \
+      -n "hook (git status, pass)" "target/release/policy-cli hook" \
+      -n "hook, one match rule" "target/release/policy-cli hook --policy $tmp/match.yaml" \
+      -n "hook, one precompiled wasm rule" "target/release/policy-cli hook --policy $tmp/wasm.yaml"
+    "$HYPERFINE" -N --warmup 50 --runs "${RUNS:-500}" --prepare "sh $tmp/prep.sh" \
+      --input "$tmp/deny.json" --export-json "$tmp/deny.json.result" \
+      -n "floor (deny payload)" "target/release/hook_floor" \
+      -n "hook (git push --force, deny)" "target/release/policy-cli hook"
+  }
+else
+  # hyperfine 1.15 (Debian 12) has no --input: each command reads its payload
+  # through a shell redirection, and hyperfine subtracts the shell's own
+  # start-up (imprecisely for commands this short: it says so).
+  run() {
+    "$HYPERFINE" --warmup 50 --runs "${RUNS:-500}" --prepare "sh $tmp/prep.sh" \
+      --export-json "$tmp/result.json" \
+      -n floor "target/release/hook_floor < $tmp/benign.json" \
+      -n "hook (git status, pass)" "target/release/policy-cli hook < $tmp/benign.json" \
+      -n "hook (git push --force, deny)" "target/release/policy-cli hook < $tmp/deny.json" \
+      -n "hook, one match rule" "AGENT_POLICY_FILE=$tmp/match.yaml target/release/policy-cli hook < $tmp/benign.json" \
+      -n "hook, one precompiled wasm rule" "AGENT_POLICY_FILE=$tmp/wasm.yaml target/release/policy-cli hook < $tmp/benign.json"
+  }
+fi
+run
+python3 - "$tmp/result.json" "$tmp/deny.json.result" <<'PY'
+import json, os, sys
+for path in sys.argv[1:]:
+    if not os.path.exists(path):
+        continue
+    r = json.load(open(path))["results"]
+    floor = r[0]["median"]
+    for x in r:
+        print(f'{x["command"]:<32} median {x["median"]*1e3:7.3f} ms  = {x["median"]/floor:4.2f} x floor'
+              f'  (user {x["user"]*1e3:.2f} ms, system {x["system"]*1e3:.2f} ms)')
 PY

@@ -818,13 +818,14 @@ impl Prefilter {
         needles: Option<Vec<Vec<Option<Needles>>>>,
     ) -> Prefilter {
         let mut needles = needles.map(Vec::into_iter);
-        let mut stored: HashMap<Class, StoredDfa<'_>> =
-            stored.into_iter().map(|s| (s.class, s)).collect();
+        let mut stored: Vec<Option<StoredDfa<'_>>> = stored.into_iter().map(Some).collect();
         let mut sets = Vec::with_capacity(CLASSES.len());
         let mut base = 0u32;
         for (class, patterns) in CLASSES.iter().zip(lists) {
             let dfa = stored
-                .remove(class)
+                .iter_mut()
+                .find(|s| s.as_ref().is_some_and(|s| s.class == *class))
+                .and_then(Option::take)
                 .filter(|s| s.patterns == patterns)
                 .and_then(|s| dfa_from_bytes(&s.bytes));
             let n = patterns.len() as u32;

@@ -363,16 +363,19 @@ fn load_engine(
     let mut discovery = Discovery::from_env(policy);
     discovery.cache = discovery.cache.with_map(crate::cache_map::map);
     discovery.protect.extend(installation_paths());
-    let project = discovery.project.clone();
+    // The project root (`CLAUDE_PROJECT_DIR`, else the git toplevel of the
+    // cwd), found once for discovery and evaluation alike.
+    let project = discovery
+        .project
+        .get_or_insert_with(|| policy_core::paths::project_root(&cwd))
+        .clone();
     let found = discovery.find(&cwd).map_err(|e| e.to_string())?;
     let found = audit::configure(found, &discovery, note)?;
     let mut engine = found
         .engine(opts)
         .with_wasm_host(crate::commands::wasm_host())
         .with_clock(check_clock()?);
-    if let Some(p) = project {
-        engine = engine.with_project(&p);
-    }
+    engine = engine.with_project(&project);
     let mut call = call.clone();
     call.cwd = Some(cwd);
     Ok((engine, call))
