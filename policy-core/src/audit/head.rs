@@ -52,7 +52,7 @@ impl Head {
     /// Reads the head file of `log` (`Ok(None)` when it does not exist or
     /// holds no head).
     pub fn read(log: &Path) -> std::io::Result<Option<Head>> {
-        let mut text = String::new();
+        let mut text = String::with_capacity(512);
         match File::open(path_for(log)) {
             Ok(f) => {
                 f.take(512).read_to_string(&mut text)?;
