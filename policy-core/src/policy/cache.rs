@@ -62,7 +62,7 @@ use crate::policy::{Policy, PolicyError, WasmRule};
 /// whenever the stored representation (the policy's serde types, the
 /// prefilter's pattern derivation) changes meaning; files of another version
 /// are ignored.
-pub const FORMAT_VERSION: u32 = 15;
+pub const FORMAT_VERSION: u32 = 16;
 
 /// The first bytes of every cache file.
 const MAGIC: &[u8; 8] = b"APOLCACH";
@@ -758,12 +758,15 @@ fn decode_rule(bytes: &[u8]) -> Option<crate::policy::CompiledRule> {
         return None;
     }
     let mut compiled = compile_rule(rule, &r.source, false, wasm).ok()?;
-    let needles = r.needles;
+    // Each regex takes its needles (a second regex with the same source goes
+    // without: needles only spare compiling, they never decide a match).
+    let mut needles: Vec<(String, Option<Needles>)> =
+        r.needles.into_iter().map(|(s, n)| (s, Some(n))).collect();
     compiled.matcher.each_regex_mut(&mut |re| {
         re.needles = needles
-            .iter()
+            .iter_mut()
             .find(|(src, _)| *src == re.src)
-            .map(|(_, n)| n.clone());
+            .and_then(|(_, n)| n.take());
     });
     Some(compiled)
 }

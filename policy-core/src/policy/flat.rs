@@ -1,5 +1,6 @@
-//! Flat lists for the candidate index: many small strings or id lists kept
-//! in one buffer each, with the end offset of every item.
+//! Flat lists for the candidate index and the regexes' required literals:
+//! many small strings or id lists kept in one buffer each, with the end
+//! offset of every item.
 //!
 //! The index of the default packs has ~900 patterns and ~700 per-pattern rule
 //! lists. As `Vec<String>` and `Vec<Vec<u32>>` a cached policy cost one
@@ -59,6 +60,41 @@ impl<S: AsRef<str>> FromIterator<S> for Strs {
         let mut out = Strs::default();
         for s in items {
             out.push(s.as_ref());
+        }
+        out
+    }
+}
+
+/// Byte strings in one buffer: item `i` is `bytes[ends[i - 1]..ends[i]]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Blobs {
+    bytes: Vec<u8>,
+    ends: Vec<u32>,
+}
+
+impl Blobs {
+    /// Item `i` (empty when `i` is out of range or its offsets do not fit).
+    pub(crate) fn get(&self, i: usize) -> &[u8] {
+        let start = match i.checked_sub(1) {
+            None => 0,
+            Some(p) => self.ends.get(p).map_or(usize::MAX, |&e| e as usize),
+        };
+        let end = self.ends.get(i).map_or(0, |&e| e as usize);
+        self.bytes.get(start..end).unwrap_or_default()
+    }
+
+    /// The items in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &[u8]> + '_ {
+        (0..self.ends.len()).map(|i| self.get(i))
+    }
+}
+
+impl<B: AsRef<[u8]>> FromIterator<B> for Blobs {
+    fn from_iter<I: IntoIterator<Item = B>>(items: I) -> Blobs {
+        let mut out = Blobs::default();
+        for b in items {
+            out.bytes.extend_from_slice(b.as_ref());
+            out.ends.push(out.bytes.len() as u32);
         }
         out
     }
@@ -143,6 +179,18 @@ mod tests {
         assert_eq!(s.iter().collect::<Vec<_>>(), ["b", "", "ab", "é"]);
         assert_eq!(s.get(4), "");
         assert!(Strs::default().is_empty());
+    }
+
+    #[test]
+    fn blobs_keep_their_items() {
+        let b: Blobs = [&b"ab"[..], b"", b"\xff"].into_iter().collect();
+        assert_eq!(b.iter().collect::<Vec<_>>(), [&b"ab"[..], b"", b"\xff"]);
+        assert!(b.get(3).is_empty());
+        let forged = Blobs {
+            bytes: b"abc".to_vec(),
+            ends: vec![2, 1, 9],
+        };
+        assert_eq!(forged.iter().collect::<Vec<_>>(), [&b"ab"[..], b"", b""]);
     }
 
     #[test]

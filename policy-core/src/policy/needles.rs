@@ -23,6 +23,7 @@
 //! non-empty literals at either end (`x?\w+`) has no [`Needles`] and is
 //! always compiled.
 
+use crate::policy::flat::Blobs;
 use memchr::memmem;
 use regex_syntax::ast::{self, Ast};
 use regex_syntax::hir::{
@@ -47,7 +48,9 @@ const MAX_NEEDLES: usize = 64;
 /// sign with `k`); so such needles rule out ASCII text only.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct Needles {
-    literals: Vec<Vec<u8>>,
+    /// Lower-cased, in one buffer (decoded from the cache with two
+    /// allocations, not one per literal).
+    literals: Blobs,
     /// Only ASCII text can be ruled out (the literals come from a regex
     /// whose `i` flags were dropped).
     ascii_only: bool,
@@ -122,7 +125,7 @@ impl Needles {
                 (shortest.min(8), std::cmp::Reverse(l.len()))
             })
             .map(|literals| Needles {
-                literals,
+                literals: literals.iter().collect(),
                 ascii_only,
                 checks: AtomicU32::new(0),
             })
