@@ -15,6 +15,18 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Where item `i` lies in a buffer whose items end at `ends`: an empty
+/// range when `i` is out of range, a range the buffer's `get` refuses when
+/// the offsets are forged (backwards or past its end).
+fn span(ends: &[u32], i: usize) -> std::ops::Range<usize> {
+    let start = match i.checked_sub(1) {
+        None => 0,
+        Some(p) => ends.get(p).map_or(usize::MAX, |&e| e as usize),
+    };
+    let end = ends.get(i).map_or(0, |&e| e as usize);
+    start..end
+}
+
 /// Strings in one buffer: item `i` is `text[ends[i - 1]..ends[i]]`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Strs {
@@ -35,12 +47,7 @@ impl Strs {
 
     /// String `i` (empty when `i` is out of range or its offsets do not fit).
     pub(crate) fn get(&self, i: usize) -> &str {
-        let start = match i.checked_sub(1) {
-            None => 0,
-            Some(p) => self.ends.get(p).map_or(usize::MAX, |&e| e as usize),
-        };
-        let end = self.ends.get(i).map_or(0, |&e| e as usize);
-        self.text.get(start..end).unwrap_or("")
+        self.text.get(span(&self.ends, i)).unwrap_or("")
     }
 
     /// The strings in order.
@@ -75,12 +82,7 @@ pub(crate) struct Blobs {
 impl Blobs {
     /// Item `i` (empty when `i` is out of range or its offsets do not fit).
     pub(crate) fn get(&self, i: usize) -> &[u8] {
-        let start = match i.checked_sub(1) {
-            None => 0,
-            Some(p) => self.ends.get(p).map_or(usize::MAX, |&e| e as usize),
-        };
-        let end = self.ends.get(i).map_or(0, |&e| e as usize);
-        self.bytes.get(start..end).unwrap_or_default()
+        self.bytes.get(span(&self.ends, i)).unwrap_or_default()
     }
 
     /// The items in order.
@@ -115,12 +117,7 @@ impl Lists {
 
     /// List `i` (empty when `i` is out of range or its offsets do not fit).
     pub(crate) fn get(&self, i: usize) -> &[u32] {
-        let start = match i.checked_sub(1) {
-            None => 0,
-            Some(p) => self.ends.get(p).map_or(usize::MAX, |&e| e as usize),
-        };
-        let end = self.ends.get(i).map_or(0, |&e| e as usize);
-        self.ids.get(start..end).unwrap_or_default()
+        self.ids.get(span(&self.ends, i)).unwrap_or_default()
     }
 
     /// The lists in order.

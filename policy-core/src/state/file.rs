@@ -248,13 +248,24 @@ impl SessionStore for FileStore {
 mod tests {
     use super::*;
 
-    #[test]
-    fn damaged_files_are_reported_and_replaced_by_the_update() {
+    /// A store in a new directory, and session `name` of it.
+    fn new_store(name: &str) -> (tempfile::TempDir, FileStore, SessionId) {
         let dir = tempfile::tempdir().unwrap();
         let store = FileStore::new(dir.path());
-        let id = SessionId::new("s");
+        (dir, store, SessionId::new(name))
+    }
+
+    /// A store whose session `name` has a state file holding `bytes`.
+    fn store_with_file(name: &str, bytes: &[u8]) -> (tempfile::TempDir, FileStore, SessionId) {
+        let (dir, store, id) = new_store(name);
         fs::create_dir_all(dir.path().join("sessions")).unwrap();
-        fs::write(store.state_path(&id), b"{not json").unwrap();
+        fs::write(store.state_path(&id), bytes).unwrap();
+        (dir, store, id)
+    }
+
+    #[test]
+    fn damaged_files_are_reported_and_replaced_by_the_update() {
+        let (_dir, store, id) = store_with_file("s", b"{not json");
         let s = store.load(&id).unwrap();
         assert!(s.damaged.as_deref().unwrap().contains("corrupt"));
         let mut seen = None;
@@ -275,9 +286,7 @@ mod tests {
 
     #[test]
     fn a_shorter_state_is_padded_in_place_and_reads_back() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = FileStore::new(dir.path());
-        let id = SessionId::new("pad");
+        let (_dir, store, id) = new_store("pad");
         store.update(&id, &mut with_rates(100)).unwrap();
         let long = fs::metadata(store.state_path(&id)).unwrap().len();
         store.update(&id, &mut with_rates(3)).unwrap();
@@ -293,9 +302,7 @@ mod tests {
 
     #[test]
     fn padding_beyond_the_limit_is_cut_off() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = FileStore::new(dir.path());
-        let id = SessionId::new("cut");
+        let (_dir, store, id) = new_store("cut");
         store.update(&id, &mut with_rates(2000)).unwrap();
         assert!(fs::metadata(store.state_path(&id)).unwrap().len() > 2 * MAX_PADDING as u64);
         let state = store.update(&id, &mut with_rates(1)).unwrap();
@@ -308,9 +315,7 @@ mod tests {
     fn a_new_state_followed_by_an_old_tail_is_damaged() {
         // What a write torn after its first bytes would leave: not a state
         // to trust, so it counts as damaged (tainted), never as clean.
-        let dir = tempfile::tempdir().unwrap();
-        let store = FileStore::new(dir.path());
-        let id = SessionId::new("torn");
+        let (_dir, store, id) = new_store("torn");
         store.update(&id, &mut with_rates(50)).unwrap();
         let mut bytes = fs::read(store.state_path(&id)).unwrap();
         let short = br#"{"version":1,"calls":1}"#;
@@ -326,11 +331,7 @@ mod tests {
 
     #[test]
     fn an_empty_state_file_is_a_new_session() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = FileStore::new(dir.path());
-        let id = SessionId::new("empty");
-        fs::create_dir_all(dir.path().join("sessions")).unwrap();
-        fs::write(store.state_path(&id), b"").unwrap();
+        let (_dir, store, id) = store_with_file("empty", b"");
         let s = store.load(&id).unwrap();
         assert!(s.damaged.is_none());
         assert_eq!(s.calls, 0);
@@ -339,9 +340,7 @@ mod tests {
 
     #[test]
     fn threads_updating_in_place_lose_no_count() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = FileStore::new(dir.path());
-        let id = SessionId::new("threads");
+        let (_dir, store, id) = new_store("threads");
         std::thread::scope(|scope| {
             for t in 0..4u64 {
                 let (store, id) = (&store, &id);
@@ -366,15 +365,7 @@ mod tests {
 
     #[test]
     fn oversized_files_are_damaged_not_read() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = FileStore::new(dir.path());
-        let id = SessionId::new("big");
-        fs::create_dir_all(dir.path().join("sessions")).unwrap();
-        fs::write(
-            store.state_path(&id),
-            vec![b' '; MAX_STATE_BYTES as usize + 1],
-        )
-        .unwrap();
+        let (_dir, store, id) = store_with_file("big", &vec![b' '; MAX_STATE_BYTES as usize + 1]);
         assert!(store.load(&id).unwrap().damaged.unwrap().contains("larger"));
     }
 
