@@ -268,13 +268,12 @@ enum Engine {
     Empty,
     /// An anchored dense DFA.
     Dfa(Box<dense::DFA<Vec<u32>>>),
-    /// Literal patterns: their ids sorted by pattern (patterns are unique;
-    /// the ids are in order, see [`ClassSet::new`]).
-    Literal(Vec<u32>),
-    /// [`Class::Command`] patterns: their ids sorted by text (after the mode
+    /// Literal patterns, sorted (and unique), found by binary search.
+    Literal,
+    /// [`Class::Command`] patterns, sorted by text (after the mode
     /// character), so a line is compared only with the patterns that start
     /// with its first byte.
-    Prefix(Vec<u32>),
+    Prefix,
     /// Patterns this version cannot read (from a damaged cache entry):
     /// every one counts as fired.
     All,
@@ -377,15 +376,14 @@ impl ClassSet {
     /// when its checksum holds; a forged entry is outside what the cache
     /// defends (see `cache_files::checksum`).
     fn new(class: Class, patterns: Strs, base: u32, dfa: Option<dense::DFA<Vec<u32>>>) -> ClassSet {
-        let ids = || (0..patterns.len() as u32).collect();
         let engine = if patterns.is_empty() {
             Engine::Empty
         } else if class.literal() {
-            Engine::Literal(ids())
+            Engine::Literal
         } else if class == Class::Command && !patterns.iter().all(|p| p.starts_with(['=', '*'])) {
             Engine::All
         } else if class == Class::Command {
-            Engine::Prefix(ids())
+            Engine::Prefix
         } else if let Some(d) = dfa {
             Engine::Dfa(Box::new(d))
         } else if class.uses_dfa() {
@@ -427,38 +425,32 @@ impl ClassSet {
     fn scan(&self, token: &str, fired: &mut [u64]) {
         match &self.engine {
             Engine::Empty => {}
-            Engine::Literal(ids) => {
-                let pat = |id: u32| self.patterns.get(id as usize);
-                let from = ids.partition_point(|&id| pat(id) < token);
-                for &id in ids.get(from..).unwrap_or_default() {
-                    if pat(id) != token {
-                        break;
-                    }
-                    set_bit(fired, self.base as usize + id as usize);
+            Engine::Literal => {
+                let n = self.patterns.len();
+                let pat = |id: usize| self.patterns.get(id);
+                let from = partition_point(n, |id| pat(id) < token);
+                for id in (from..n).take_while(|&id| pat(id) == token) {
+                    set_bit(fired, self.base as usize + id);
                 }
             }
             Engine::All => self.fire_all(fired),
-            Engine::Prefix(ids) => {
-                let pattern = |id: u32| self.patterns.get(id as usize);
-                let text = |id: u32| command_text(pattern(id));
+            Engine::Prefix => {
+                let n = self.patterns.len();
+                let pattern = |id: usize| self.patterns.get(id);
                 let first = token.as_bytes().first().copied();
-                let text_first = |id: u32| text(id).as_bytes().first().copied();
+                let text_first = |id: usize| command_text(pattern(id)).as_bytes().first().copied();
                 // An empty pattern text (`*` alone) sorts first and matches any line.
-                let empty = ids.partition_point(|&id| text_first(id).is_none());
-                let from = ids.partition_point(|&id| text_first(id) < first).max(empty);
-                let same = ids
-                    .get(from..)
-                    .unwrap_or_default()
-                    .iter()
-                    .take_while(|&&id| text_first(id) == first);
-                for &id in ids.get(..empty).unwrap_or_default().iter().chain(same) {
+                let empty = partition_point(n, |id| text_first(id).is_none());
+                let from = partition_point(n, |id| text_first(id) < first).max(empty);
+                let same = (from..n).take_while(|&id| text_first(id) == first);
+                for id in (0..empty).chain(same) {
                     let p = pattern(id);
                     let hit = match p.strip_prefix('=') {
                         Some(whole) => token == whole,
-                        None => token.starts_with(p.get(1..).unwrap_or("")),
+                        None => token.starts_with(command_text(p)),
                     };
                     if hit {
-                        set_bit(fired, self.base as usize + id as usize);
+                        set_bit(fired, self.base as usize + id);
                     }
                 }
             }
@@ -541,6 +533,22 @@ impl Engine {
             full: OnceLock::new(),
         }
     }
+}
+
+/// The first of `0..n` for which `pred` is false, `pred` being true for a
+/// prefix of the range and false for the rest (`slice::partition_point` over
+/// indexes).
+fn partition_point(n: usize, pred: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if pred(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
 }
 
 /// A [`Class::Command`] pattern's text, after its mode character.
@@ -645,8 +653,8 @@ impl std::fmt::Debug for Prefilter {
             let engine = match &s.engine {
                 Engine::Empty => "empty".to_string(),
                 Engine::Dfa(x) => format!("dfa ({} bytes)", x.memory_usage()),
-                Engine::Literal(_) => "literal".to_string(),
-                Engine::Prefix(_) => "prefix".to_string(),
+                Engine::Literal => "literal".to_string(),
+                Engine::Prefix => "prefix".to_string(),
                 Engine::All => "all".to_string(),
                 Engine::Meta { .. } => "meta".to_string(),
             };
@@ -1375,6 +1383,18 @@ mod tests {
         let mut bits = vec![0u64; 1];
         odd.scan("ls", &mut bits);
         assert_eq!(bits[0], 1);
+    }
+
+    proptest! {
+        /// The index form of binary search agrees with the slice one.
+        #[test]
+        fn partition_point_over_indexes(mut v in proptest::collection::vec(0u8..20, 0..40), x in 0u8..21) {
+            v.sort_unstable();
+            prop_assert_eq!(
+                super::partition_point(v.len(), |i| v[i] < x),
+                v.partition_point(|&y| y < x)
+            );
+        }
     }
 
     #[test]
