@@ -222,14 +222,48 @@ fn has(hay: &[u8], needle: &str) -> bool {
 /// Texts up to this many bytes are searched for triggers without `memmem`.
 const SHORT_HAY: usize = 512;
 
-/// Which detectors have a trigger in `lower` (the lower-cased text): each
-/// literal searched with `memmem`, stopping at its first occurrence.
-fn candidates(lower: &str) -> Vec<bool> {
+/// The bytes that occur in a text: a trigger whose first byte is not among
+/// them is not searched for (most are not, in a short command).
+struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    fn of(hay: &[u8]) -> ByteSet {
+        let mut set = [0u64; 4];
+        for &b in hay {
+            if let Some(w) = set.get_mut(usize::from(b >> 6)) {
+                *w |= 1 << (b & 63);
+            }
+        }
+        ByteSet(set)
+    }
+
+    /// Whether `needle` may occur in the text (its lower-cased first byte
+    /// does); then [`has`] decides.
+    fn may_have(&self, needle: &str) -> bool {
+        needle.as_bytes().first().is_none_or(|&b| {
+            let b = b.to_ascii_lowercase();
+            self.0
+                .get(usize::from(b >> 6))
+                .is_some_and(|w| w & (1 << (b & 63)) != 0)
+        })
+    }
+}
+
+// The detectors that may match fit in a `u64` (see `candidates`).
+const _: () = assert!(SPECS.len() <= 64);
+
+/// Which detectors have a trigger in `lower` (the lower-cased text, whose
+/// bytes are `set`), as bits by index in [`SPECS`]: each literal searched
+/// until its first occurrence.
+fn candidates(lower: &str, set: &ByteSet) -> u64 {
     let hay = lower.as_bytes();
-    SPECS
-        .iter()
-        .map(|s| s.triggers.iter().any(|t| has(hay, t)))
-        .collect()
+    let mut wanted = 0u64;
+    for (i, s) in SPECS.iter().enumerate() {
+        if s.triggers.iter().any(|t| set.may_have(t) && has(hay, t)) {
+            wanted |= 1 << i;
+        }
+    }
+    wanted
 }
 
 fn regex(i: usize) -> Option<&'static Regex> {
@@ -244,8 +278,10 @@ fn regex(i: usize) -> Option<&'static Regex> {
 pub(super) fn scan_shapes(text: &str, out: &mut Vec<Finding>) {
     // ASCII lower-casing keeps every byte offset.
     let lower = text.to_ascii_lowercase();
-    for (i, wanted) in candidates(&lower).into_iter().enumerate() {
-        if !wanted {
+    let set = ByteSet::of(lower.as_bytes());
+    let wanted = candidates(&lower, &set);
+    for i in 0..SPECS.len() {
+        if wanted & (1 << i) == 0 {
             continue;
         }
         let (Some(spec), Some(re)) = (SPECS.get(i), regex(i)) else {
@@ -275,13 +311,16 @@ pub(super) fn scan_shapes(text: &str, out: &mut Vec<Finding>) {
         }
     }
     // Last: a specific kind found at the same span names it.
-    scan_assignments(text, &lower, out);
+    scan_assignments(text, &lower, &set, out);
 }
 
 /// `NAME=value` where NAME says secret and the value looks random.
-fn scan_assignments(text: &str, lower: &str, out: &mut Vec<Finding>) {
+fn scan_assignments(text: &str, lower: &str, set: &ByteSet, out: &mut Vec<Finding>) {
     // Most calls have no such name: do not even build the automaton.
-    if !NAME_FRAGMENTS.iter().any(|f| has(lower.as_bytes(), f)) {
+    if !NAME_FRAGMENTS
+        .iter()
+        .any(|f| set.may_have(f) && has(lower.as_bytes(), f))
+    {
         return;
     }
     let Some(names) = name_fragments() else {
@@ -476,6 +515,18 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_byte_set_rules_out_only_absent_first_bytes() {
+        let set = ByteSet::of(b"ghp_x 123");
+        assert!(set.may_have("ghp_"));
+        assert!(set.may_have("GHP_"), "compared lower-cased");
+        assert!(set.may_have("xoxb-"), "only the first byte is looked at");
+        assert!(set.may_have(""));
+        assert!(!set.may_have("akia"));
+        assert!(!set.may_have("-----begin"));
+        assert!(!set.may_have("sk-"));
+    }
 
     #[test]
     fn triggers_are_found_case_insensitively_in_short_and_long_text() {
