@@ -241,7 +241,7 @@ impl Discovery {
             path: name.into(),
             message: e.to_string(),
         })?;
-        Policy::from_loaded(vec![super::load::Loaded {
+        Policy::from_trusted(vec![super::load::Loaded {
             name: name.into(),
             file,
         }])
@@ -360,6 +360,7 @@ mod tests {
             protect: vec![
                 "/opt/agent policy/bin/policy-cli".into(),
                 "/var/state/ap".into(),
+                "/srv/odd[1]*dir".into(),
             ],
             self_protection: true,
             ..Discovery::default()
@@ -369,9 +370,19 @@ mod tests {
             "cp /tmp/evil '/opt/agent policy/bin/policy-cli'",
             "rm -rf /var/state/ap",
             "echo 0 > /var/state/ap/session.json",
+            "rm -rf '/srv/odd[1]*dir'",
         ] {
             assert_eq!(decide(found.clone(), &h, &h, cmd), Decision::Deny, "{cmd}");
         }
+        // Glob characters in a protected path are literal (the layer's globs
+        // are escaped, and compiled only when first needed).
+        let engine = found.clone().engine(ShellOptions::for_home(&h, &h));
+        let v = engine.evaluate(&ToolCall::bash("rm -rf /srv/odd1xdir"));
+        assert!(
+            !v.hits.iter().any(|x| x.rule == "self.installation"),
+            "{:?}",
+            v.hits
+        );
         // Reading is not refused by self-protection (the default policy asks
         // for reads outside the roots, which /var/state is).
         let engine = found.engine(ShellOptions::for_home(&h, &h));
