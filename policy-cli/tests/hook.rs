@@ -519,6 +519,7 @@ fn errors_name_what_went_wrong() {
 fn crashes_panics_and_hangs_block() {
     for (mode, agent) in [
         ("segv", "claude"),
+        ("bus", "claude"),
         ("abort", "claude"),
         ("overflow", "claude"),
         ("panic", "claude"),

@@ -224,9 +224,10 @@ pub fn install_signal_handlers() {
 #[cfg(not(unix))]
 pub fn install_signal_handlers() {}
 
-/// Test hook: `AGENT_POLICY_TEST_CRASH=segv|abort|panic|hang` makes the worker
-/// fail that way, so tests can prove each failure becomes a block. Only in
-/// debug builds: a release binary ignores the variable.
+/// Test hook: `AGENT_POLICY_TEST_CRASH=segv|bus|abort|overflow|panic|hang`
+/// makes the worker fail that way, so tests can prove each failure becomes a
+/// block (`bus`: a mapped cache file truncated under the process, then read).
+/// Only in debug builds: a release binary ignores the variable.
 pub fn test_crash() {
     if !cfg!(debug_assertions) {
         return;
@@ -238,6 +239,32 @@ pub fn test_crash() {
             // normally because the handler exits.
             unsafe {
                 libc::raise(libc::SIGSEGV);
+            }
+        }
+        #[cfg(unix)]
+        Ok("bus") => {
+            // What a cache file truncated in place by someone else does to a
+            // hook that mapped it: the next read of a page past the new end
+            // raises SIGBUS.
+            use std::io::Write as _;
+            let path = std::env::temp_dir().join(format!(
+                "agent-policy-test-bus-{}.policy",
+                std::process::id()
+            ));
+            let written = std::fs::File::create(&path)
+                .and_then(|mut f| f.write_all(&[1u8; 8192]))
+                .is_ok();
+            if let (true, Ok(f)) = (written, std::fs::File::open(&path)) {
+                if let Ok(bytes) = crate::cache_map::map(&f, 8192) {
+                    let cut = std::fs::OpenOptions::new()
+                        .write(true)
+                        .open(&path)
+                        .and_then(|w| w.set_len(0));
+                    let _ = std::fs::remove_file(&path);
+                    if cut.is_ok() {
+                        std::hint::black_box((*bytes).as_ref().get(4096).copied());
+                    }
+                }
             }
         }
         Ok("abort") => std::process::abort(),
