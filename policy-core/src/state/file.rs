@@ -167,6 +167,24 @@ impl FileStore {
     }
 }
 
+/// Opens a state file, for reading or (`write`) for an update, never through
+/// a symbolic link: the update writes in place, and a link planted at the
+/// state's name would aim that write at another file. A link is an error (on
+/// Unix, `O_NOFOLLOW`), which the hook treats as a failing store: tainted.
+fn open_state(path: &Path, write: bool) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    if write {
+        options.write(true).create(true).truncate(false);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    options.open(path)
+}
+
 impl SessionStore for FileStore {
     fn load(&self, id: &SessionId) -> Result<SessionState, StateError> {
         // Shared lock: no update writes while the state is read. Without a
@@ -182,7 +200,7 @@ impl SessionStore for FileStore {
             Err(e) => return Err(io(&lock_path)(e)),
         };
         let path = self.state_path(id);
-        let mut file = match File::open(&path) {
+        let mut file = match open_state(&path, false) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(SessionState::new()),
             Err(e) => return Err(io(&path)(e)),
@@ -197,13 +215,7 @@ impl SessionStore for FileStore {
     ) -> Result<SessionState, StateError> {
         let _lock = self.lock(id)?;
         let path = self.state_path(id);
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(io(&path))?;
+        let mut file = open_state(&path, true).map_err(io(&path))?;
         let (mut state, old_len) = Self::read_from(&mut file, &path)?;
         f(&mut state);
         // What was damaged is now recorded in the state (as taint) by `f`.
@@ -327,6 +339,19 @@ mod tests {
             .damaged
             .unwrap()
             .contains("corrupt"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_at_the_state_s_name_is_neither_followed_nor_written() {
+        let (dir, store, id) = new_store("link");
+        let victim = dir.path().join("victim.txt");
+        fs::write(&victim, b"precious").unwrap();
+        fs::create_dir_all(dir.path().join("sessions")).unwrap();
+        std::os::unix::fs::symlink(&victim, store.state_path(&id)).unwrap();
+        assert!(store.update(&id, &mut |s| s.calls += 1).is_err());
+        assert!(store.load(&id).is_err());
+        assert_eq!(fs::read(&victim).unwrap(), b"precious");
     }
 
     #[test]
