@@ -55,7 +55,7 @@ enum Command {
 
 /// The hook's arguments, parsed without building the rest of the command
 /// tree: the hook runs once per tool call, and clap building every
-/// subcommand's parser cost ~0.25 M of a hook call's ~2.3 M instructions.
+/// subcommand's parser cost ~0.13 M of a hook call's ~2.3 M instructions.
 /// `None` — then the full parser decides, with its help and its errors —
 /// unless the first argument is `hook` and the rest parse.
 fn hook_args(
