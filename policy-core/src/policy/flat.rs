@@ -31,6 +31,7 @@ fn span(ends: &[u32], i: usize) -> std::ops::Range<usize> {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Strs {
     text: String,
+    #[serde(with = "crate::policy::packed::u32s")]
     ends: Vec<u32>,
 }
 
@@ -75,7 +76,9 @@ impl<S: AsRef<str>> FromIterator<S> for Strs {
 /// Byte strings in one buffer: item `i` is `bytes[ends[i - 1]..ends[i]]`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Blobs {
+    #[serde(with = "crate::policy::packed::bytes")]
     bytes: Vec<u8>,
+    #[serde(with = "crate::policy::packed::u32s")]
     ends: Vec<u32>,
 }
 
@@ -105,7 +108,9 @@ impl<B: AsRef<[u8]>> FromIterator<B> for Blobs {
 /// Lists of ids in one buffer: list `i` is `ids[ends[i - 1]..ends[i]]`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Lists {
+    #[serde(with = "crate::policy::packed::u32s")]
     ids: Vec<u32>,
+    #[serde(with = "crate::policy::packed::u32s")]
     ends: Vec<u32>,
 }
 

@@ -33,6 +33,7 @@ pub(crate) mod forward;
 pub mod load;
 mod matcher;
 mod needles;
+mod packed;
 mod prefilter;
 mod rule;
 pub mod rules;
