@@ -174,21 +174,21 @@ fn corrupt_and_truncated_files_are_rebuilt() {
     let file = entry(&cache);
     let good = std::fs::read(&file).unwrap();
     let mut damaged: Vec<Vec<u8>> = Vec::new();
-    // Flipped bytes at the header, in the section table, in the policy and in a DFA.
-    for at in [
-        0,
-        9,
-        20,
-        100,
-        130,
-        good.len() / 3,
-        good.len() / 2,
-        good.len() - 5,
-    ] {
+    // Flipped bytes at the header, in the section table, in the policy and
+    // in a DFA (the rules section has a checksum per rule: see the next test).
+    let (rules_at, rules_len) = section(&good, 4);
+    let policy_at = section(&good, 1).0;
+    let outside = |at: usize| at < rules_at || at >= rules_at + rules_len;
+    for at in [0, 9, 20, 100, 130, policy_at + 10, good.len() - 5]
+        .into_iter()
+        .chain((1..8).map(|k| good.len() * k / 8))
+        .filter(|&at| outside(at))
+    {
         let mut b = good.clone();
         b[at] ^= 0x5a;
         damaged.push(b);
     }
+    assert!(damaged.len() >= 7, "{}", damaged.len());
     // Truncations, an empty file and garbage.
     for len in [0, 7, 50, 96, good.len() / 2, good.len() - 1] {
         damaged.push(good[..len].to_vec());
@@ -309,6 +309,33 @@ fn old_entries_are_pruned() {
     assert_eq!(r.status, CacheStatus::Hit);
 }
 
+#[test]
+fn a_flipped_byte_in_a_rule_damages_that_rule_only() {
+    use policy_core::policy::rules::DAMAGED_RULE;
+    let (_tmp, top, cache) = setup();
+    let (p, _, _) = cached(&top, &cache);
+    let ids: Vec<String> = p.rules.iter().map(|r| r.rule.id.clone()).collect();
+    let file = entry(&cache);
+    let good = std::fs::read(&file).unwrap();
+    let (at, len) = section(&good, 4);
+    for offset in [0, 9, len / 2, len - 1] {
+        let mut b = good.clone();
+        b[at + offset] ^= 0x5a;
+        std::fs::write(&file, &b).unwrap();
+        // The file still loads (its other sections are intact); the rule
+        // holding the byte fails its checksum and denies in its place.
+        let (p, status, _) = cached(&top, &cache);
+        assert_eq!(status, CacheStatus::Hit);
+        let now: Vec<String> = p.rules.iter().map(|r| r.rule.id.clone()).collect();
+        let changed: Vec<usize> = (0..ids.len()).filter(|&i| now[i] != ids[i]).collect();
+        assert_eq!(changed.len(), 1, "offset {offset}: {now:?}");
+        assert_eq!(now[changed[0]], DAMAGED_RULE);
+        let d = p.rules.get(changed[0]).unwrap();
+        assert_eq!(d.rule.decision, Some(Decision::Deny));
+        assert!(d.rule.message.contains("delete it"), "{}", d.rule.message);
+    }
+}
+
 /// The section `kind` of a cache file: (offset, length) within the file.
 fn section(file: &[u8], kind: u32) -> (usize, usize) {
     const HEADER: usize = 96;
@@ -329,13 +356,12 @@ fn a_forged_rule_that_does_not_decode_denies_instead_of_vanishing() {
     cached(&top, &cache);
     let file = entry(&cache);
     let mut b = std::fs::read(&file).unwrap();
-    // Overwrite every stored rule (section 4) and fix the checksum, as a
-    // forger would: the file validates, its rules do not decode.
+    // Overwrite every stored rule (section 4). The header's checksum leaves
+    // the rules out (each has its own): the file validates, its rules do not
+    // decode.
     let (at, len) = section(&b, 4);
     assert!(len > 1000, "{len}");
     b[at..at + len].fill(0xff);
-    let sum = policy_core::cache_files::checksum(&b[96..]);
-    b[88..96].copy_from_slice(&sum.to_le_bytes());
     std::fs::write(&file, &b).unwrap();
     let (p, status, _) = cached(&top, &cache);
     assert_eq!(status, CacheStatus::Hit);

@@ -20,10 +20,16 @@
 //!   (deserialized from the file's bytes, which are validated by
 //!   `regex-automata`). Rule regexes and globs are compiled on first use.
 //! * **Validation.** Magic, format version, key, length and a checksum of the
-//!   payload; any mismatch, a truncated file or a payload that does not decode
-//!   means the file is ignored and rebuilt — never trusted, never an error.
-//!   The checksum detects corruption, not forgery: whoever can write the cache
-//!   directory can change what the hook enforces, so it belongs to the user.
+//!   payload other than the rules section; any mismatch, a truncated file or
+//!   a payload that does not decode means the file is ignored and rebuilt —
+//!   never trusted, never an error. Each rule carries its own checksum,
+//!   checked when the rule is decoded: a hook decodes a handful of the ~260
+//!   rules, and checksumming all of them (four fifths of the file) cost more
+//!   than decoding those. A rule whose checksum fails becomes a rule that
+//!   denies every action it is a candidate for and says to delete the file
+//!   ([`crate::policy::rules::DAMAGED_RULE`]). The checksums detect corruption,
+//!   not forgery: whoever can write the cache directory can change what the
+//!   hook enforces, so it belongs to the user.
 //! * **Writing.** A miss builds the policy, uses it, and writes the file to a
 //!   temporary name in the same directory, then renames it over the final name
 //!   (atomic: concurrent writers of one key each rename a complete file).
@@ -62,7 +68,7 @@ use crate::policy::{Policy, PolicyError, WasmRule};
 /// whenever the stored representation (the policy's serde types, the
 /// prefilter's pattern derivation) changes meaning; files of another version
 /// are ignored.
-pub const FORMAT_VERSION: u32 = 18;
+pub const FORMAT_VERSION: u32 = 19;
 
 /// The first bytes of every cache file.
 const MAGIC: &[u8; 8] = b"APOLCACH";
@@ -479,8 +485,11 @@ struct Stored {
     allow_hosts: Vec<String>,
     other_hosts: Decision,
     audit: AuditSection,
-    /// Each rule's bytes in the rules section (start, length).
-    rules: Vec<(u32, u32)>,
+    /// Where each rule's bytes end in the rules section (rule `i` starts
+    /// where rule `i - 1` ends). A rule's bytes are the checksum of the rest
+    /// (`u64`, little-endian), then the [`StoredRule`].
+    #[serde(with = "crate::policy::packed::u32s")]
+    rule_ends: Vec<u32>,
     /// Indexes of the `wasm` rules.
     wasm_rules: Vec<u32>,
     rate_limits: Vec<crate::state::RateLimit>,
@@ -523,7 +532,7 @@ fn encode(
         taint: policy.taint.clone(),
         audit: policy.audit.clone(),
         prefilter: policy.prefilter.stored_index(),
-        rules: Vec::with_capacity(policy.rules.len()),
+        rule_ends: Vec::with_capacity(policy.rules.len()),
         wasm_rules: Vec::new(),
     };
     let mut rule_bytes = Vec::new();
@@ -551,10 +560,10 @@ fn encode(
         if one.wasm.is_some() {
             stored.wasm_rules.push(u32::try_from(i).ok()?);
         }
-        let start = u32::try_from(rule_bytes.len()).ok()?;
         let bytes = postcard::to_stdvec(&one).ok()?;
-        stored.rules.push((start, u32::try_from(bytes.len()).ok()?));
+        rule_bytes.extend_from_slice(&checksum(&bytes).to_le_bytes());
         rule_bytes.extend_from_slice(&bytes);
+        stored.rule_ends.push(u32::try_from(rule_bytes.len()).ok()?);
     }
     let mut sections: Vec<(u32, u32, Vec<u8>)> = vec![
         (SECTION_DEPS, 0, postcard::to_stdvec(deps).ok()?),
@@ -594,9 +603,27 @@ fn encode(
     out.extend_from_slice(index);
     out.extend_from_slice(full);
     out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    out.extend_from_slice(&checksum(&payload).to_le_bytes());
+    let (head, tail) = around_rules(&payload)?;
+    out.extend_from_slice(&head_checksum(head, tail).to_le_bytes());
     out.extend_from_slice(&payload);
     Some(out)
+}
+
+/// The payload before and after the rules section (which the header's
+/// checksum leaves out: each rule has its own).
+fn around_rules(payload: &[u8]) -> Option<(&[u8], &[u8])> {
+    let rules = sections(payload)?
+        .into_iter()
+        .find(|(k, _, _)| *k == SECTION_RULES)?
+        .2;
+    let start = (rules.as_ptr() as usize).checked_sub(payload.as_ptr() as usize)?;
+    let end = start.checked_add(rules.len())?;
+    Some((payload.get(..start)?, payload.get(end..)?))
+}
+
+/// The header's checksum: of the payload around the rules section.
+fn head_checksum(head: &[u8], tail: &[u8]) -> u64 {
+    checksum(head) ^ checksum(tail).rotate_left(17)
 }
 
 fn align8(n: usize) -> usize {
@@ -654,7 +681,11 @@ fn read_entry(
     let len = u64_at(bytes, 80).ok_or(invalid)?;
     let sum = u64_at(bytes, 88).ok_or(invalid)?;
     let payload = bytes.get(HEADER..).ok_or(invalid)?;
-    if payload.len() as u64 != len || checksum(payload) != sum {
+    if payload.len() as u64 != len {
+        return Err(invalid);
+    }
+    let (head, tail) = around_rules(payload).ok_or(invalid)?;
+    if head_checksum(head, tail) != sum {
         return Err(invalid);
     }
     let sections = sections(payload).ok_or(invalid)?;
@@ -745,6 +776,10 @@ fn sections(payload: &[u8]) -> Option<Vec<(u32, u32, &[u8])>> {
 
 /// Decodes and compiles one stored rule (see [`crate::policy::rules`]).
 fn decode_rule(bytes: &[u8]) -> Option<crate::policy::CompiledRule> {
+    let (sum, bytes) = bytes.split_first_chunk::<8>()?;
+    if checksum(bytes) != u64::from_le_bytes(*sum) {
+        return None;
+    }
     let r: StoredRule = postcard::from_bytes(bytes).ok()?;
     let rule = r.rule.into_rule()?;
     let wasm = r.wasm.map(|(path, sha256, config)| WasmRule {
@@ -782,14 +817,15 @@ fn decode(
     if section.end > (*file).as_ref().len() {
         return None;
     }
-    let mut spans = Vec::with_capacity(stored.rules.len());
-    for &(start, len) in &stored.rules {
-        let start = section.start.checked_add(start as usize)?;
-        let end = start.checked_add(len as usize)?;
-        if end > section.end {
+    let mut spans = Vec::with_capacity(stored.rule_ends.len());
+    let mut start = section.start;
+    for &end in &stored.rule_ends {
+        let end = section.start.checked_add(end as usize)?;
+        if end < start || end > section.end {
             return None;
         }
         spans.push(start..end);
+        start = end;
     }
     let count = spans.len();
     if stored.wasm_rules.iter().any(|&i| i as usize >= count) {
