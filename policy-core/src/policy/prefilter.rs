@@ -714,6 +714,18 @@ fn set_bit(bits: &mut [u64], i: usize) {
     }
 }
 
+/// What a built prefilter derives from its patterns and alternatives, and
+/// the cache stores so that a load does not derive it again.
+struct Derived {
+    /// Per class: the required literals of its patterns (empty for classes
+    /// not matched by `meta`).
+    needles: Vec<Vec<Option<Needles>>>,
+    /// Per global pattern id: the alternatives whose first group holds it.
+    by_pattern: Lists,
+    /// The generic rules.
+    generic: Vec<u32>,
+}
+
 /// The alternatives by pattern (of each alternative's first group) and the
 /// generic rules: those with an alternative that requires nothing, or with no
 /// alternative at all (only from a damaged entry).
@@ -937,7 +949,7 @@ impl Prefilter {
             alt_rule.push(rule);
         }
         let lists = lists.into_iter().map(Strs::from_iter).collect();
-        Prefilter::assemble(lists, groups, alts, alt_rule, rules.len(), stored, None, None)
+        Prefilter::assemble(lists, groups, alts, alt_rule, rules.len(), stored, None)
     }
 
     /// The candidate index to store in the cache (patterns per class, groups
@@ -998,18 +1010,19 @@ impl Prefilter {
                 index.alt_rule,
                 rules,
                 stored,
-                Some(index.needles),
-                Some((index.by_pattern, index.generic)),
+                Some(Derived {
+                    needles: index.needles,
+                    by_pattern: index.by_pattern,
+                    generic: index.generic,
+                }),
             )
         })
     }
 
     /// The prefilter over `lists` (patterns per class, in [`CLASSES`] order),
     /// `groups` (global pattern ids), `alts` (per alternative, its groups) and
-    /// `alt_rule` (per alternative, its rule among `rules`). `needles`: per
-    /// class, the required literals of its patterns, and `derived`: the
-    /// alternatives by pattern and the generic rules (see [`derive`]), both
-    /// as stored, or `None` to compute them now.
+    /// `alt_rule` (per alternative, its rule among `rules`), with what the
+    /// cache stored of the rest (`None`: compute it now).
     fn assemble(
         lists: Vec<Strs>,
         groups: Lists,
@@ -1017,9 +1030,12 @@ impl Prefilter {
         alt_rule: Vec<u32>,
         rules: usize,
         stored: Vec<StoredDfa<'_>>,
-        needles: Option<Vec<Vec<Option<Needles>>>>,
-        derived: Option<(Lists, Vec<u32>)>,
+        derived: Option<Derived>,
     ) -> Prefilter {
+        let (needles, derived) = match derived {
+            Some(d) => (Some(d.needles), Some((d.by_pattern, d.generic))),
+            None => (None, None),
+        };
         let mut needles = needles.map(Vec::into_iter);
         let mut stored: Vec<Option<StoredDfa<'_>>> = stored.into_iter().map(Some).collect();
         let mut sets = Vec::with_capacity(CLASSES.len());
