@@ -202,15 +202,20 @@ fn assigned_value() -> Option<&'static Regex> {
 /// Whether `hay` (already lower-cased) contains `needle` (ASCII case ignored).
 fn has(hay: &[u8], needle: &str) -> bool {
     let n = needle.as_bytes();
-    if n.is_empty() {
+    let Some((&first, rest)) = n.split_first() else {
         return true;
-    }
-    // Short text (tool inputs, answers, audit fields): a plain scan, with no
-    // allocation and no `memmem` searcher to build for each trigger.
+    };
+    // Short text (tool inputs, answers, audit fields): the needle's first
+    // byte found with `memchr`, the rest compared there, with no allocation
+    // and no `memmem` searcher to build for each trigger.
     if hay.len() <= SHORT_HAY {
-        return hay
-            .windows(n.len())
-            .any(|w| w.iter().zip(n).all(|(h, c)| *h == c.to_ascii_lowercase()));
+        return memchr::memchr_iter(first.to_ascii_lowercase(), hay).any(|i| {
+            hay.get(i + 1..i + n.len()).is_some_and(|w| {
+                w.iter()
+                    .zip(rest)
+                    .all(|(h, c)| *h == c.to_ascii_lowercase())
+            })
+        });
     }
     if n.iter().any(u8::is_ascii_uppercase) {
         memchr::memmem::find(hay, &n.to_ascii_lowercase()).is_some()
@@ -515,6 +520,19 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// `has` on short text is a case-insensitive substring test.
+        #[test]
+        fn has_is_a_lowercased_substring_test(
+            hay in "[a-cA-C_ -]{0,40}",
+            needle in "[a-cA-C_-]{0,5}",
+        ) {
+            let lower = hay.to_ascii_lowercase();
+            let want = lower.contains(&needle.to_ascii_lowercase());
+            proptest::prop_assert_eq!(has(lower.as_bytes(), &needle), want);
+        }
+    }
 
     #[test]
     fn the_byte_set_rules_out_only_absent_first_bytes() {
