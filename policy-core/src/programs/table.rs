@@ -420,7 +420,16 @@ impl ProgramSpec {
 /// The row for a program name: exact match first, then with a version suffix
 /// removed (`pip3.12` → `pip3` → `pip`).
 pub fn lookup(program: &str) -> Option<&'static ProgramSpec> {
-    let find = |name: &str| PROGRAMS.iter().find(|p| p.names.contains(&name));
+    // Length and first byte before the comparison: most names differ there,
+    // and a `memcmp` call per same-length name was most of a lookup.
+    let find = |name: &str| {
+        let (len, first) = (name.len(), name.as_bytes().first());
+        PROGRAMS.iter().find(|p| {
+            p.names
+                .iter()
+                .any(|n| n.len() == len && n.as_bytes().first() == first && *n == name)
+        })
+    };
     if let Some(p) = find(program) {
         return Some(p);
     }
