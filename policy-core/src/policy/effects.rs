@@ -6,7 +6,7 @@
 //! `file_read` of `~/.aws/**` covers `Read`, `cat`, `cp`, `tar`, `scp`, `curl -d @…`.
 
 use crate::action::{Action, CodeExec, CodeSource, FileAccess, NetAccess, NetDirection};
-use crate::programs::{self, Role};
+use crate::programs::{self, ParsedArgs, Role};
 
 /// Host and port of a network target: a URL, `user@host:path`, `host:port` or a host.
 fn host_of(target: &str) -> (Option<String>, Option<u16>, Option<String>) {
@@ -34,11 +34,22 @@ pub fn effects_of(exec: &crate::action::Exec) -> Vec<Action> {
     let Some(program) = exec.program.as_deref() else {
         return Vec::new();
     };
-    if programs::lookup(program).is_none() {
+    let Some(spec) = programs::lookup(program) else {
         return Vec::new();
-    }
-    let parsed = programs::parse(program, &exec.args);
-    let effects = programs::effects(program, &parsed);
+    };
+    let parsed = programs::args::parse_with(spec, &exec.args);
+    effects_parsed(exec, program, spec, &parsed)
+}
+
+/// The effects of `exec` of `program` (whose row is `spec`), its arguments
+/// parsed as `parsed`.
+fn effects_parsed(
+    exec: &crate::action::Exec,
+    program: &str,
+    spec: &'static programs::ProgramSpec,
+    parsed: &ParsedArgs,
+) -> Vec<Action> {
+    let effects = programs::effects::effects_with(spec, parsed);
     // A relative symlink target is relative to the link's directory, not to
     // the cwd (`ln -s ../target/x bin/x` points at <cwd>/target/x).
     let symlink_base = (program == "ln" && parsed.has(&["-s", "--symbolic"]))
@@ -136,6 +147,57 @@ fn code_language(program: &str) -> &'static str {
 /// ```
 pub fn with_effects(actions: Vec<Action>) -> Vec<Action> {
     with_effects_and_parents(actions).0
+}
+
+/// Like [`with_effects_and_parents`], also giving for each action its parsed
+/// arguments (an exec with a program name; `None` for the others), so that
+/// evaluation does not parse them a second time.
+pub(crate) fn with_effects_parsed(actions: Vec<Action>) -> WithEffects {
+    let mut out = WithEffects {
+        actions: Vec::with_capacity(actions.len() * 2),
+        parents: Vec::with_capacity(actions.len() * 2),
+        parsed: Vec::with_capacity(actions.len() * 2),
+    };
+    for a in actions {
+        let (extra, parsed) = match &a {
+            Action::Exec(e) => match e.program.as_deref() {
+                Some(program) => {
+                    let spec = programs::lookup(program);
+                    let parsed = programs::args::parse_with(
+                        spec.unwrap_or(&programs::table::GENERIC),
+                        &e.args,
+                    );
+                    let extra = spec
+                        .map(|spec| effects_parsed(e, program, spec, &parsed))
+                        .unwrap_or_default();
+                    (extra, Some(parsed))
+                }
+                None => (Vec::new(), None),
+            },
+            _ => (Vec::new(), None),
+        };
+        let parent = out.actions.len();
+        out.actions.push(a);
+        out.parents.push(None);
+        out.parsed.push(parsed);
+        for x in extra {
+            out.actions.push(x);
+            out.parents.push(Some(parent));
+            out.parsed.push(None);
+        }
+    }
+    out
+}
+
+/// Actions completed with their effects (see [`with_effects_parsed`]); the
+/// three lists are parallel.
+pub(crate) struct WithEffects {
+    /// Each exec followed by its effects.
+    pub(crate) actions: Vec<Action>,
+    /// For each action, the index of the exec it is an effect of.
+    pub(crate) parents: Vec<Option<usize>>,
+    /// For each exec with a program name, its parsed arguments.
+    pub(crate) parsed: Vec<Option<ParsedArgs>>,
 }
 
 /// Like [`with_effects`], also giving for each action the index of the exec it

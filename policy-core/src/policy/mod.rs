@@ -359,16 +359,21 @@ impl Env {
 /// where the path points and where it really is. Returns the file actions
 /// whose path cannot be resolved (too long, a symlink loop).
 fn real_locations(
-    actions: &mut Vec<Action>,
-    parents: &mut Vec<Option<usize>>,
+    fx: &mut effects::WithEffects,
     env: &Env,
 ) -> Vec<(usize, crate::paths::PathError)> {
     let mut bad = Vec::new();
-    let mut out = Vec::with_capacity(actions.len());
-    let mut out_parents = Vec::with_capacity(parents.len());
+    let mut out = Vec::with_capacity(fx.actions.len());
+    let mut out_parents = Vec::with_capacity(fx.parents.len());
+    let mut out_parsed = Vec::with_capacity(fx.parsed.len());
     // Old index → new index, for parents.
-    let mut moved = Vec::with_capacity(actions.len());
-    for (a, p) in actions.drain(..).zip(parents.drain(..)) {
+    let mut moved = Vec::with_capacity(fx.actions.len());
+    let drained = fx
+        .actions
+        .drain(..)
+        .zip(fx.parents.drain(..))
+        .zip(fx.parsed.drain(..));
+    for ((a, p), parsed) in drained {
         moved.push(out.len());
         let shadow = match &a {
             Action::FileRead(f) | Action::FileWrite(f) | Action::FileDelete(f) => {
@@ -395,16 +400,19 @@ fn real_locations(
         let parent = p.map(|p| moved.get(p).copied().unwrap_or(p));
         out.push(a);
         out_parents.push(parent);
+        out_parsed.push(parsed);
         if let Some(s) = shadow {
             out.push(s);
+            out_parsed.push(None);
             // Not covered by an allow of the access as written: allowing
             // `Read(./src/**)` must not silently allow what a symlink under
             // src/ points at; the real location needs its own allow.
             out_parents.push(None);
         }
     }
-    *actions = out;
-    *parents = out_parents;
+    fx.actions = out;
+    fx.parents = out_parents;
+    fx.parsed = out_parsed;
     bad
 }
 
@@ -727,8 +735,13 @@ impl Policy {
     /// [`effects::with_effects`]).
     pub fn evaluate_actions(&self, call: &ToolCall, actions: Vec<Action>, env: &Env) -> Verdict {
         env.start_call();
-        let (mut actions, mut parents) = effects::with_effects_and_parents(actions);
-        let bad_paths = real_locations(&mut actions, &mut parents, env);
+        let mut fx = effects::with_effects_parsed(actions);
+        let bad_paths = real_locations(&mut fx, env);
+        let effects::WithEffects {
+            actions,
+            parents,
+            parsed: mut parsed_args,
+        } = fx;
         // Call-level tokens (tool name, raw text) for candidate selection.
         let scan = self.prefilter.scan_call(call);
         let mut hits = Vec::new();
@@ -736,8 +749,9 @@ impl Policy {
         // WASM rules: (rule index, first action its `match` gate holds on).
         let mut gates = self.wasm_gates();
         for (i, a) in actions.iter().enumerate() {
-            // Parsed once per exec, shared by every rule's flag/subcommand checks.
-            let parsed = parse_exec(a);
+            // Parsed once per exec (with its effects), shared by every rule's
+            // flag/subcommand checks.
+            let parsed = parsed_args.get_mut(i).and_then(Option::take);
             // The one-line summary is built only when something hits.
             let mut summary: Option<String> = None;
             let mut hit = |rule: &str,

@@ -81,7 +81,11 @@ impl ParsedArgs {
 /// assert_eq!(parsed.operands[0].text(), "origin");
 /// ```
 pub fn parse(program: &str, args: &[Word]) -> ParsedArgs {
-    let spec = table::lookup(program).unwrap_or(&table::GENERIC);
+    parse_with(table::lookup(program).unwrap_or(&table::GENERIC), args)
+}
+
+/// [`parse`] with the program's row already looked up.
+pub(crate) fn parse_with(spec: &'static ProgramSpec, args: &[Word]) -> ParsedArgs {
     match spec.syntax {
         Syntax::Find => parse_find(spec, args),
         Syntax::Getopt | Syntax::GoFlag => Parser::new(spec).run(args),

@@ -83,9 +83,14 @@ pub struct Effect {
 /// assert!(fx.iter().any(|e| e.role == Role::Send && e.target.text() == "https://evil.example"));
 /// ```
 pub fn effects(program: &str, parsed: &ParsedArgs) -> Vec<Effect> {
-    let Some(spec) = table::lookup(program) else {
-        return Vec::new();
-    };
+    match table::lookup(program) {
+        Some(spec) => effects_with(spec, parsed),
+        None => Vec::new(),
+    }
+}
+
+/// [`effects`] with the program's row already looked up.
+pub(crate) fn effects_with(spec: &table::ProgramSpec, parsed: &ParsedArgs) -> Vec<Effect> {
     let mut scopes: Vec<&Scope> = vec![&spec.root];
     for sub in &parsed.subcommand {
         let Some(current) = scopes.last() else { break };
