@@ -25,8 +25,8 @@ const MAX_FALSE_POSITIVES: f64 = 0.01;
 
 /// A fresh state directory for this test run.
 fn state_dir() -> &'static Path {
-    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    DIR.get_or_init(|| tempfile::tempdir().unwrap()).path()
+    static DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| common::scratch_dir("corpus_hook-state"))
 }
 
 fn decide(payload: &Value) -> String {

@@ -8,6 +8,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -38,10 +40,10 @@ fn fixtures() -> PathBuf {
 /// A fresh session-state directory for one hook process (each test's calls
 /// are independent: no rate-limit counts or taint carried between them).
 fn fresh_state_dir() -> PathBuf {
-    static ROOT: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    static ROOT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let root = ROOT.get_or_init(|| tempfile::tempdir().unwrap());
-    root.path().join(
+    let root = ROOT.get_or_init(|| common::scratch_dir("hook-state"));
+    root.join(
         N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
             .to_string(),
     )

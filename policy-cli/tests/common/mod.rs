@@ -80,3 +80,15 @@ pub fn text(out: &Output) -> String {
         String::from_utf8_lossy(&out.stderr)
     )
 }
+
+/// A scratch directory for one test binary's run: `name` under Cargo's
+/// per-target temporary directory, emptied when first asked for. A static
+/// `TempDir` is never dropped, so it used to leave one directory in /tmp per
+/// test run; this one is reused by the next run (and `cargo clean` removes it).
+pub fn scratch_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    // Ignored: absent on the first run.
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
