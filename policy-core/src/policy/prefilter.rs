@@ -1569,12 +1569,20 @@ mod tests {
         ids
     }
 
+    /// A policy of one `ask` rule `r` whose `match:` is `block` (indented by
+    /// six spaces).
+    fn rule_r(block: &str) -> Policy {
+        Policy::from_yaml(&format!(
+            "version: 1\nrules:\n  - id: r\n    decision: ask\n    message: m\n    match:\n{block}"
+        ))
+        .unwrap()
+    }
+
     #[test]
     fn each_any_branch_is_an_alternative() {
-        let p = Policy::from_yaml(
-            "version: 1\nrules:\n  - id: r\n    decision: ask\n    message: m\n    match:\n      any:\n        - { program: git, subcommand: clean }\n        - { program: rm, any_flag: [-r, -f] }\n        - { action: file_delete, recursive: true }\n",
-        )
-        .unwrap();
+        let p = rule_r(
+            "      any:\n        - { program: git, subcommand: clean }\n        - { program: rm, any_flag: [-r, -f] }\n        - { action: file_delete, recursive: true }\n",
+        );
         // `git` alone fired the `any:`'s one group before (the union of the
         // branches' first groups); now a branch needs all of its groups.
         assert!(candidate_ids(&p, "git status").is_empty());
@@ -1583,19 +1591,16 @@ mod tests {
         assert_eq!(candidate_ids(&p, "rm -r x"), ["r"]);
         assert_eq!(p.prefilter.alt_rule, [0, 0, 0]);
         // Conjoined with the block's own keys: every branch needs `program: git`.
-        let p = Policy::from_yaml(
-            "version: 1\nrules:\n  - id: r\n    decision: ask\n    message: m\n    match:\n      program: git\n      any:\n        - { subcommand: commit }\n        - { any_flag: [--no-verify] }\n",
-        )
-        .unwrap();
+        let p = rule_r(
+            "      program: git\n      any:\n        - { subcommand: commit }\n        - { any_flag: [--no-verify] }\n",
+        );
         assert!(candidate_ids(&p, "git status").is_empty());
         assert!(candidate_ids(&p, "hg commit").is_empty());
         assert_eq!(candidate_ids(&p, "git commit -m x"), ["r"]);
         assert_eq!(candidate_ids(&p, "git push --no-verify"), ["r"]);
         // A branch that requires nothing makes the rule generic.
-        let p = Policy::from_yaml(
-            "version: 1\nrules:\n  - id: r\n    decision: ask\n    message: m\n    match:\n      any:\n        - { program: git }\n        - { not: { program: ls } }\n",
-        )
-        .unwrap();
+        let p =
+            rule_r("      any:\n        - { program: git }\n        - { not: { program: ls } }\n");
         assert_eq!(candidate_ids(&p, "cat x"), ["r"]);
         assert_eq!(p.prefilter.generic, [0]);
     }
@@ -1605,10 +1610,7 @@ mod tests {
         let branches: String = (0..40)
             .map(|i| format!("        - {{ program: p{i}, subcommand: go }}\n"))
             .collect();
-        let p = Policy::from_yaml(&format!(
-            "version: 1\nrules:\n  - id: r\n    decision: ask\n    message: m\n    match:\n      any:\n{branches}"
-        ))
-        .unwrap();
+        let p = rule_r(&format!("      any:\n{branches}"));
         // One alternative: one group of the 40 programs (each branch's most
         // selective group).
         assert_eq!(p.prefilter.alt_rule, [0]);
@@ -1621,12 +1623,11 @@ mod tests {
                 .map(|i| format!("            - {{ program: {w}{i}, any_flag: [-x] }}\n"))
                 .collect()
         };
-        let p = Policy::from_yaml(&format!(
-            "version: 1\nrules:\n  - id: r\n    decision: ask\n    message: m\n    match:\n      all:\n        - any:\n{}        - any:\n{}",
+        let p = rule_r(&format!(
+            "      all:\n        - any:\n{}        - any:\n{}",
             any8("a"),
             any8("b")
-        ))
-        .unwrap();
+        ));
         assert_eq!(p.prefilter.alt_rule.len(), 8);
         // Each alternative still needs one of the `b` programs too.
         assert!(candidate_ids(&p, "a1 -x").is_empty());
