@@ -603,19 +603,19 @@ fn encode(
     out.extend_from_slice(index);
     out.extend_from_slice(full);
     out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    let (head, tail) = around_rules(&payload)?;
+    let (head, tail) = around_rules(&payload, &self::sections(&payload)?)?;
     out.extend_from_slice(&head_checksum(head, tail).to_le_bytes());
     out.extend_from_slice(&payload);
     Some(out)
 }
 
 /// The payload before and after the rules section (which the header's
-/// checksum leaves out: each rule has its own).
-fn around_rules(payload: &[u8]) -> Option<(&[u8], &[u8])> {
-    let rules = sections(payload)?
-        .into_iter()
-        .find(|(k, _, _)| *k == SECTION_RULES)?
-        .2;
+/// checksum leaves out: each rule has its own), given its section table.
+fn around_rules<'a>(
+    payload: &'a [u8],
+    sections: &[(u32, u32, &[u8])],
+) -> Option<(&'a [u8], &'a [u8])> {
+    let rules = sections.iter().find(|(k, _, _)| *k == SECTION_RULES)?.2;
     let start = (rules.as_ptr() as usize).checked_sub(payload.as_ptr() as usize)?;
     let end = start.checked_add(rules.len())?;
     Some((payload.get(..start)?, payload.get(end..)?))
@@ -684,11 +684,11 @@ fn read_entry(
     if payload.len() as u64 != len {
         return Err(invalid);
     }
-    let (head, tail) = around_rules(payload).ok_or(invalid)?;
+    let sections = sections(payload).ok_or(invalid)?;
+    let (head, tail) = around_rules(payload, &sections).ok_or(invalid)?;
     if head_checksum(head, tail) != sum {
         return Err(invalid);
     }
-    let sections = sections(payload).ok_or(invalid)?;
     let section = |kind: u32| {
         sections
             .iter()

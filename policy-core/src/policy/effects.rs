@@ -203,22 +203,8 @@ pub(crate) struct WithEffects {
 /// Like [`with_effects`], also giving for each action the index of the exec it
 /// is an effect of (`None` for the original actions).
 pub fn with_effects_and_parents(actions: Vec<Action>) -> (Vec<Action>, Vec<Option<usize>>) {
-    let mut out = Vec::with_capacity(actions.len() * 2);
-    let mut parents = Vec::with_capacity(actions.len() * 2);
-    for a in actions {
-        let extra = match &a {
-            Action::Exec(e) => effects_of(e),
-            _ => Vec::new(),
-        };
-        let parent = out.len();
-        out.push(a);
-        parents.push(None);
-        for x in extra {
-            out.push(x);
-            parents.push(Some(parent));
-        }
-    }
-    (out, parents)
+    let fx = with_effects_parsed(actions);
+    (fx.actions, fx.parents)
 }
 
 #[cfg(test)]
