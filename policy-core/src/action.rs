@@ -164,6 +164,17 @@ impl Word {
         self.parts.iter().any(|p| matches!(p, WordPart::Dynamic(_)))
     }
 
+    /// [`Word::text`], borrowed when the word is one part (most arguments):
+    /// no allocation per argument and rule on the matching path.
+    pub(crate) fn text_cow(&self) -> std::borrow::Cow<'_, str> {
+        match self.parts.as_slice() {
+            [] => std::borrow::Cow::Borrowed(""),
+            [WordPart::Literal(s)] => std::borrow::Cow::Borrowed(s),
+            [WordPart::Dynamic(d)] => std::borrow::Cow::Borrowed(&d.source),
+            _ => std::borrow::Cow::Owned(self.text()),
+        }
+    }
+
     /// The text with dynamic parts shown as their source (`$HOME_DIR/x`), for display and
     /// last-resort text matching.
     pub fn text(&self) -> String {
@@ -523,5 +534,41 @@ impl Origin {
             Context::Pipeline { index, len } => Some((*index, *len)),
             _ => None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_cow_is_text_and_borrows_one_part_words() {
+        let dynamic = |source: &str| {
+            WordPart::Dynamic(Dynamic {
+                source: source.into(),
+                producer: None,
+            })
+        };
+        let words = [
+            Word::literal("origin"),
+            Word {
+                parts: Vec::new(),
+                glob: false,
+            },
+            Word {
+                parts: vec![dynamic("$HOME")],
+                glob: false,
+            },
+            Word {
+                parts: vec![dynamic("$HOME"), WordPart::Literal("/x".into())],
+                glob: false,
+            },
+        ];
+        for w in &words {
+            assert_eq!(w.text_cow(), w.text());
+        }
+        assert!(matches!(words[0].text_cow(), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(words[2].text_cow(), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(words[3].text_cow(), std::borrow::Cow::Owned(_)));
     }
 }

@@ -721,7 +721,10 @@ impl Matcher {
                 return false;
             }
         }
-        let texts: Vec<String> = e.args.iter().map(Word::text).collect();
+        if self.any_arg.is_none() && self.no_arg.is_none() {
+            return true;
+        }
+        let texts: Vec<std::borrow::Cow<'_, str>> = e.args.iter().map(Word::text_cow).collect();
         if let Some(p) = &self.any_arg {
             if !texts.iter().any(|t| p.iter().any(|x| x.matches(t))) {
                 return false;

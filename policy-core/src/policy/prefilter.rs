@@ -1170,7 +1170,8 @@ impl Prefilter {
                     let command = self.set(Class::Command);
                     if arg.is_some() || arg_word.is_some() || arg_re.is_some() || command.is_some()
                     {
-                        let texts: Vec<String> = e.args.iter().map(Word::text).collect();
+                        let texts: Vec<std::borrow::Cow<'_, str>> =
+                            e.args.iter().map(Word::text_cow).collect();
                         for t in &texts {
                             if let Some(s) = arg {
                                 s.scan(t, &mut fired);
