@@ -459,6 +459,9 @@ fn is_placeholder_password(p: &str) -> bool {
 }
 
 /// Shannon entropy in bits per character.
+///
+/// `libm::log2`, not `f64::log2`: the latter links the C library's libm, a
+/// shared library every hook process would load for this one function.
 fn entropy(s: &str) -> f64 {
     let mut counts = [0usize; 256];
     for b in s.bytes() {
@@ -470,7 +473,7 @@ fn entropy(s: &str) -> f64 {
         .filter(|c| **c > 0)
         .map(|c| {
             let p = *c as f64 / n;
-            -p * p.log2()
+            -p * libm::log2(p)
         })
         .sum()
 }
