@@ -9,6 +9,11 @@
 //! latency"). The price: the binary's own code and data sit at fixed
 //! addresses (the stack, heap, libraries and mappings stay randomized).
 //! Build with `AGENT_POLICY_PIE=1` to keep a PIE.
+//!
+//! `scripts/build-hook.sh` goes further for the binary users register as the
+//! hook: statically linked as well (no dynamic loader at all), which a build
+//! script cannot ask for (`crt-static` is a compiler flag; see
+//! docs/install.md).
 
 fn main() {
     println!("cargo:rerun-if-env-changed=AGENT_POLICY_PIE");

@@ -3,11 +3,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::io::Write as _;
 use std::process::{Command, Stdio};
 
 fn cli() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_policy-cli"));
+    let mut c = Command::new(common::exe());
     c.env("HOME", "/home/dev").env("USER", "dev").env(
         "AGENT_POLICY_CACHE_DIR",
         std::env::temp_dir().join("agent-policy-test-cache"),

@@ -55,7 +55,7 @@ fn fresh_state_dir() -> PathBuf {
 fn warm_cache() {
     static WARM: std::sync::Once = std::sync::Once::new();
     WARM.call_once(|| {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_policy-cli"));
+        let mut c = Command::new(common::exe());
         c.args(["hook", "--agent", "claude", "--deadline-ms", "60000"])
             .env("HOME", "/home/dev")
             .env("AGENT_POLICY_STATE_DIR", fresh_state_dir())
@@ -80,7 +80,7 @@ fn warm_cache() {
 /// there), no AGENT_POLICY_* variables but a fresh state directory.
 fn hook(args: &[&str]) -> Command {
     warm_cache();
-    let mut c = Command::new(env!("CARGO_BIN_EXE_policy-cli"));
+    let mut c = Command::new(common::exe());
     c.arg("hook")
         .args(args)
         .env("HOME", "/home/dev")
@@ -619,7 +619,8 @@ fn the_agent_cannot_switch_the_guard_off() {
     let policy = home.path().join("team-policy.yaml");
     std::fs::write(&policy, "version: 1\n").unwrap();
     let state = home.path().join("state");
-    let exe = env!("CARGO_BIN_EXE_policy-cli");
+    let exe = common::exe();
+    let exe = exe.to_string_lossy();
     let bash = |c: String| json!({"hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": c}, "cwd": project});
     let tool = |t: &str, path: String| json!({"hook_event_name": "PreToolUse", "tool_name": t, "tool_input": {"file_path": path, "content": "{}", "old_string": "a", "new_string": "b"}, "cwd": project});
     let cases = [

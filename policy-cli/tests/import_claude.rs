@@ -5,12 +5,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn cli() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_policy-cli"));
+    let mut c = Command::new(common::exe());
     c.env("HOME", "/home/dev")
         .env("USER", "dev")
         .env_remove("AGENT_POLICY_FILE");

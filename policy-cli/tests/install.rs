@@ -6,6 +6,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -41,7 +43,7 @@ impl World {
 
     /// Runs policy-cli from the project's `src/deep` (so the git toplevel must be found).
     fn run(&self, args: &[&str]) -> (i32, String, String) {
-        let out = Command::new(env!("CARGO_BIN_EXE_policy-cli"))
+        let out = Command::new(common::exe())
             .args(args)
             .env("HOME", &self.home)
             .env_remove("CODEX_HOME")
@@ -111,7 +113,7 @@ fn tree(dir: &Path) -> Vec<String> {
 }
 
 fn our_command(agent: &str) -> String {
-    format!("{} hook --agent {agent}", env!("CARGO_BIN_EXE_policy-cli"))
+    format!("{} hook --agent {agent}", common::exe().to_string_lossy())
 }
 
 const CLAUDE_SETTINGS: &str = r#"{

@@ -9,10 +9,19 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+/// The `policy-cli` under test: this build's binary, or the one named by
+/// `AGENT_POLICY_TEST_BIN` (CI runs the process tests a second time against
+/// the statically linked release build of `scripts/build-hook.sh`).
+pub fn exe() -> std::ffi::OsString {
+    std::env::var_os("AGENT_POLICY_TEST_BIN")
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_policy-cli").into())
+}
+
 /// `policy-cli` with a clean environment in the corpus world. Callers set
 /// `AGENT_POLICY_STATE_DIR` (and anything else) themselves.
 pub fn cli() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_policy-cli"));
+    let mut c = Command::new(exe());
     c.env("HOME", "/home/dev")
         .env("USER", "dev")
         .env_remove("XDG_CONFIG_HOME")

@@ -227,9 +227,11 @@ pub fn install_signal_handlers() {}
 /// Test hook: `AGENT_POLICY_TEST_CRASH=segv|bus|abort|overflow|panic|hang`
 /// makes the worker fail that way, so tests can prove each failure becomes a
 /// block (`bus`: a mapped cache file truncated under the process, then read).
-/// Only in debug builds: a release binary ignores the variable.
+/// Only in debug builds and builds with the `crash-injection` feature (CI's
+/// static release build, tested as a process): a release binary ignores the
+/// variable.
 pub fn test_crash() {
-    if !cfg!(debug_assertions) {
+    if !cfg!(any(debug_assertions, feature = "crash-injection")) {
         return;
     }
     match std::env::var("AGENT_POLICY_TEST_CRASH").as_deref() {
