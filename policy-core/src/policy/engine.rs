@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use crate::action::Action;
 use crate::call::ToolCall;
 use crate::options::ShellOptions;
 use crate::policy::external::WasmHost;
@@ -164,8 +165,16 @@ impl Engine {
         let actions = crate::normalize::normalize(call, opts);
         let mut decision = Decision::Pass;
         let mut hits = Vec::new();
+        // The actions every hit's `action` indexes: the normalized ones
+        // completed with their effects (`rm x` deleting `x`). Each layer
+        // completes them the same way (the program table and the file
+        // system, not the policy, decide effects); the first layer's are kept.
+        let mut completed: Option<Vec<Action>> = None;
         for layer in &self.layers {
-            let v = layer.policy.evaluate_actions(call, actions.clone(), &env);
+            let mut v = layer.policy.evaluate_actions(call, actions.clone(), &env);
+            if completed.is_none() {
+                completed = Some(std::mem::take(&mut v.actions));
+            }
             let d = if v.decision == Decision::Allow && !layer.may_allow {
                 Decision::Pass
             } else {
@@ -184,7 +193,7 @@ impl Engine {
         Verdict {
             decision,
             hits,
-            actions,
+            actions: completed.unwrap_or(actions),
         }
     }
 }

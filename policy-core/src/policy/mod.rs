@@ -179,7 +179,9 @@ pub struct Verdict {
     pub decision: Decision,
     /// Every hit, in action order.
     pub hits: Vec<Hit>,
-    /// The normalized actions.
+    /// The normalized actions, completed with the effects the program table
+    /// knows (`rm -rf x` is followed by the deletion of `x`): the list each
+    /// hit's [`Hit::action`] indexes.
     pub actions: Vec<Action>,
 }
 

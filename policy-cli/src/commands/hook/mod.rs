@@ -396,8 +396,9 @@ fn post_tool_use(
     let (engine, call) = load_engine(call, policy, note)?;
     let state = engine.state_policy();
     if state.taint.enabled {
-        // The program effects too: `curl URL` fetches from URL's host.
-        let actions = policy_core::policy::effects::with_effects(engine.evaluate(&call).actions);
+        // With the program effects (the verdict's actions have them): `curl
+        // URL` fetches from URL's host.
+        let actions = engine.evaluate(&call).actions;
         let session = session_id(input);
         let recorded = with_store(|store| {
             Tracker::new(store, clock, &state).post_tool_use(&session, &call, &actions)
