@@ -22,6 +22,13 @@
 //! cargo build --release -p policy-cli
 //! cargo bench -p agent-policy-benches --bench hook_process
 //! ```
+//!
+//! That times the ordinary (dynamically linked) build. To time the hook as
+//! installed (statically linked on Linux/glibc), name it:
+//!
+//! ```text
+//! AGENT_POLICY_BENCH_HOOK="$(bash scripts/build-hook.sh | tail -n 1)" cargo bench -p agent-policy-benches --bench hook_process
+//! ```
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -32,8 +39,12 @@ use criterion::{criterion_group, criterion_main, Criterion};
 const BENIGN: &str = r#"{"session_id":"s","cwd":"/home/dev/project","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"git status"}}"#;
 const DENY: &str = r#"{"session_id":"s","cwd":"/home/dev/project","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"git push --force origin main"}}"#;
 
+/// `AGENT_POLICY_BENCH_HOOK`, else the workspace's `target/release/policy-cli`.
 fn policy_cli() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/policy-cli");
+    let p = match std::env::var_os("AGENT_POLICY_BENCH_HOOK").filter(|p| !p.is_empty()) {
+        Some(p) => PathBuf::from(p),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/policy-cli"),
+    };
     p.is_file().then_some(p)
 }
 
@@ -88,7 +99,7 @@ fn run_once(program: &Path, args: &[&str], payload: &str, dirs: &Dirs) {
 fn bench(c: &mut Criterion) {
     let Some(cli) = policy_cli() else {
         eprintln!(
-            "target/release/policy-cli not found: run `cargo build --release -p policy-cli` first"
+            "policy-cli not found: run `cargo build --release -p policy-cli` first (or name one in AGENT_POLICY_BENCH_HOOK)"
         );
         return;
     };
