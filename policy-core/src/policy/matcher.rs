@@ -14,6 +14,7 @@ use crate::action::{Action, Context, NetDirection, Word};
 use crate::call::ToolCall;
 use crate::policy::error::PolicyError;
 use crate::policy::forward::ForwardDfa;
+use crate::policy::glob_needle::glob_needle;
 use crate::policy::needles::Needles;
 use crate::policy::schema::{Match, Pattern};
 use crate::policy::Env;
@@ -90,6 +91,9 @@ impl LazyRegex {
 #[derive(Debug, Clone)]
 pub(crate) struct LazyGlob {
     pub(crate) src: String,
+    /// A literal every match contains ([`glob_needle`]): a text without it
+    /// is no match, and the glob need not be compiled to say so.
+    needle: Option<Box<str>>,
     /// Boxed: a [`GlobRegex`] is ~800 bytes, and most globs of a cached
     /// policy are never compiled.
     compiled: OnceLock<Option<Box<GlobRegex>>>,
@@ -101,10 +105,18 @@ impl LazyGlob {
         if eager {
             let _ = compiled.set(Some(Box::new(glob(rule, field, &src)?)));
         }
-        Ok(LazyGlob { src, compiled })
+        let needle = glob_needle(&src).map(String::into_boxed_str);
+        Ok(LazyGlob {
+            src,
+            needle,
+            compiled,
+        })
     }
 
     fn is_match(&self, text: &str) -> bool {
+        if self.needle.as_deref().is_some_and(|n| !text.contains(n)) {
+            return false;
+        }
         self.compiled
             .get_or_init(|| glob("", "", &self.src).ok().map(Box::new))
             .as_ref()

@@ -30,6 +30,7 @@ pub mod examples;
 pub mod external;
 mod flat;
 pub(crate) mod forward;
+mod glob_needle;
 pub mod load;
 mod matcher;
 mod needles;
@@ -41,7 +42,7 @@ pub mod schema;
 mod stored;
 mod wasm_eval;
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -194,13 +195,17 @@ impl Verdict {
     }
 }
 
+/// A path glob of an [`Env`]: its needle ([`glob_needle::glob_needle`]), its
+/// automaton once needed, and its expanded source.
+type PathGlob = (Option<String>, OnceCell<Option<matcher::GlobRegex>>, String);
+
 /// The environment paths are judged in: home and project, for `~`, `{home}`,
 /// `{project}` in globs and roots. Caches compiled path globs.
 #[derive(Debug)]
 pub struct Env {
     home: Option<String>,
     project: String,
-    globs: RefCell<HashMap<String, Option<matcher::GlobRegex>>>,
+    globs: RefCell<HashMap<String, PathGlob>>,
     /// Whether the call being evaluated holds a secret (scanned once per call,
     /// not once per action and rule; reset by [`Env::start_call`]).
     secret: RefCell<Option<bool>>,
@@ -328,15 +333,27 @@ impl Env {
             if !e.starts_with('/') && !e.starts_with("**") {
                 e = format!("**/{e}");
             }
-            GlobBuilder::new(&e)
+            // The needle first: a path without it is ruled out before the
+            // glob is compiled (most are, and a hook process compiles each
+            // glob it tries).
+            let needle = glob_needle::glob_needle(&e);
+            let glob = OnceCell::new();
+            (needle, glob, e)
+        });
+        let (needle, glob, e) = m;
+        if needle.as_deref().is_some_and(|n| !path.contains(n)) {
+            return false;
+        }
+        glob.get_or_init(|| {
+            GlobBuilder::new(e)
                 .literal_separator(true)
+                .backslash_escape(true)
                 .build()
                 .ok()
                 .and_then(|x| matcher::glob_matcher(&x))
-        });
-        m.as_ref().is_some_and(|m| {
-            m.is_match(path.as_bytes()) || m.is_match(format!("{path}/").as_bytes())
         })
+        .as_ref()
+        .is_some_and(|m| m.is_match(path.as_bytes()) || m.is_match(format!("{path}/").as_bytes()))
     }
 
     /// True when `path` is not inside any of `roots` (component-wise). A
