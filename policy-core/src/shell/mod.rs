@@ -4,6 +4,9 @@
 //!
 //! * [`limits`]: size, depth and work caps.
 //! * `parse`: tree-sitter-bash parsing and the source arena.
+//! * `simple`: a lexer for the simple subset (plain words, quotes, `&&`,
+//!   `||`, `|`, `;`), used instead of tree-sitter when a text lies in it;
+//!   `simple_walk` gives the walker its tasks.
 //! * `quote`: decoding of `$'..'`, double-quote and backtick escapes, and the
 //!   equivalent rewrites that avoid tree-sitter misreadings.
 //! * `words`: atoms, brace expansion, tilde expansion, field splitting.
@@ -21,6 +24,8 @@ pub mod limits;
 mod parse;
 mod quote;
 mod scope;
+mod simple;
+mod simple_walk;
 mod walk;
 mod words;
 mod wrappers;

@@ -152,6 +152,10 @@ pub(crate) struct Sub<'a> {
 /// A task on the walker's stack.
 pub(crate) enum Task<'a> {
     Stmt(Node<'a>, &'a Source),
+    /// The stages of one pipeline (see `Walker::chain`).
+    Stages(Vec<Node<'a>>, &'a Source),
+    /// A statement read by the simple-subset lexer.
+    Simple(crate::shell::simple_walk::SimpleStmt<'a>, &'a Source),
     Enter(Box<Enter<'a>>),
     Leave,
     Emit(Box<Pending>),
@@ -343,6 +347,11 @@ impl<'a> Walker<'a> {
             }
             match task {
                 Task::Stmt(node, src) => self.stmt(node, src),
+                Task::Simple(stmt, src) => self.simple_stmt(stmt, src),
+                Task::Stages(nodes, src) => {
+                    let stages = nodes.into_iter().map(|n| Task::Stmt(n, src)).collect();
+                    self.pipeline_stages(stages);
+                }
                 Task::Enter(e) => self.enter(*e),
                 Task::Leave => self.leave(),
                 Task::Emit(p) => self.emit(*p),
@@ -449,6 +458,14 @@ impl<'a> Walker<'a> {
 
     /// Parses `text` and pushes it as a block.
     pub(crate) fn push_script(&mut self, text: String, base: usize, enter: Enter<'a>) {
+        if self.opts.simple_parser {
+            if let Some(script) = crate::shell::simple::parse(&text) {
+                let src: &'a Source = self.arena.alloc(Source::simple(text, script, base));
+                let body = Self::simple_script_tasks(src);
+                self.push_block(enter, body);
+                return;
+            }
+        }
         // tree-sitter misreads `\\` in `$'…'` (as an escaped quote): parse the
         // equivalent `\x5c` instead. Only texts with both `$'` and `\\` pay the scan.
         let text = if text.contains("$'") && text.contains("\\\\") {
@@ -489,6 +506,13 @@ impl<'a> Walker<'a> {
             if let Some(detail) = self.describe_error(root, src) {
                 self.opaque(OpaqueReason::ParseError, detail, base);
             }
+        }
+        if src.misread {
+            self.opaque(
+                OpaqueReason::ParseError,
+                "the shell parser kept joining lines after a pipeline into one command".into(),
+                base,
+            );
         }
         self.push_block(enter, vec![Task::Stmt(root, src)]);
     }
@@ -865,18 +889,14 @@ impl<'a> Walker<'a> {
 }
 
 impl<'a> Walker<'a> {
-    fn pipeline(&mut self, node: Node<'a>, src: &'a Source, first: Option<Task<'a>>) {
-        let mut stages: Vec<Task<'a>> = Vec::new();
-        if let Some(f) = first {
-            stages.push(f);
-        }
-        for c in Self::children(node) {
-            if is_statement(c) {
-                stages.push(Task::Stmt(c, src));
-            } else if c.is_named() && c.kind() != "comment" {
-                self.scan_substitutions(c, src);
-            }
-        }
+    /// A pipeline, given its node and, for a here-document pipeline, the
+    /// redirected command that is its first stage.
+    fn pipeline(&mut self, node: Node<'a>, src: &'a Source, first: Option<Node<'a>>) {
+        self.chain(node, src, first);
+    }
+
+    /// Runs `stages` as the stages of one pipeline, next.
+    pub(crate) fn pipeline_stages(&mut self, stages: Vec<Task<'a>>) {
         let len = stages.len();
         let mut tasks = vec![Task::PipeReset];
         let outer_to_pipe = self.frame().to_pipe;
@@ -896,41 +916,86 @@ impl<'a> Walker<'a> {
         // `PipeReset` right after entering a producing stage would drop the previous
         // stage's output before FromPipe took it; FromPipe takes it at Enter, so the
         // reset inside the stage only clears it for this stage's own output.
-        let subs = self.take_sub_tasks();
         self.push_tasks(tasks);
-        self.push_tasks(subs);
     }
 
     fn list(&mut self, node: Node<'a>, src: &'a Source) {
-        // Flatten the left-associative chain `a && b || c`.
-        let mut operands: Vec<Node<'a>> = Vec::new();
-        let mut stack = vec![node];
-        while let Some(n) = stack.pop() {
+        self.chain(node, src, None);
+    }
+
+    /// An `&&`/`||` chain of pipelines (a `list` or `pipeline` node): the
+    /// first operand runs in the current frame, the others in one conditional
+    /// block.
+    ///
+    /// tree-sitter-bash misreads a pipeline of three or more stages followed
+    /// by `&&`/`||`: `a | b | c && d` comes out as `a | (b | c && d)`, a
+    /// pipeline whose last stage is a list. Bash reads `(a | b | c) && d`.
+    /// The operands are therefore collected from the nodes' leaves: a list
+    /// node separates operands, a pipeline node joins stages, so the list
+    /// inside a pipeline continues the current operand with its first one.
+    fn chain(&mut self, node: Node<'a>, src: &'a Source, first: Option<Node<'a>>) {
+        enum Item<'n> {
+            Node(Node<'n>),
+            Break,
+        }
+        let mut operands: Vec<Vec<Node<'a>>> = vec![first.into_iter().collect()];
+        let mut stack = vec![Item::Node(node)];
+        while let Some(item) = stack.pop() {
             if !self.charge(1) {
                 return;
             }
-            if n.kind() == "list" {
-                let ch = Self::children(n);
-                for c in ch.into_iter().rev() {
-                    if c.is_named() {
-                        stack.push(c);
+            let n = match item {
+                Item::Break => {
+                    if operands.last().is_some_and(|o| !o.is_empty()) {
+                        operands.push(Vec::new());
+                    }
+                    continue;
+                }
+                Item::Node(n) => n,
+            };
+            match n.kind() {
+                kind @ ("list" | "pipeline") => {
+                    let mut parts = Vec::new();
+                    for c in Self::children(n) {
+                        if is_statement(c) {
+                            if kind == "list" && !parts.is_empty() {
+                                parts.push(Item::Break);
+                            }
+                            parts.push(Item::Node(c));
+                        } else if c.is_named() && c.kind() != "comment" {
+                            self.scan_substitutions(c, src);
+                        }
+                    }
+                    stack.extend(parts.into_iter().rev());
+                }
+                _ => {
+                    if let Some(op) = operands.last_mut() {
+                        op.push(n);
                     }
                 }
-            } else {
-                operands.push(n);
             }
         }
-        let Some((first, rest)) = operands.split_first() else {
+        if operands.last().is_some_and(Vec::is_empty) {
+            operands.pop();
+        }
+        let stmt = |op: Vec<Node<'a>>| match op.as_slice() {
+            [one] => Task::Stmt(*one, src),
+            _ => Task::Stages(op, src),
+        };
+        let mut ops = operands.into_iter();
+        let Some(head) = ops.next() else {
+            self.flush_subs();
             return;
         };
-        let mut tasks = self.seq_tasks(&[*first], src);
+        let mut tasks = self.take_sub_tasks();
+        tasks.push(stmt(head));
+        let rest: Vec<Task<'a>> = ops.map(stmt).collect();
         if !rest.is_empty() {
             tasks.push(Task::Enter(Box::new(Enter::new(
                 Join::Conditional,
                 Some(Context::Conditional),
             ))));
-            let more = self.seq_tasks(rest, src);
-            tasks.extend(more);
+            tasks.extend(rest);
             tasks.push(Task::Leave);
         }
         self.push_tasks(tasks);
@@ -981,7 +1046,7 @@ impl<'a> Walker<'a> {
         if let Some(p) = heredoc_pipeline {
             // The redirected command is the pipeline's first stage.
             self.redirect_owner.push((body, redirects));
-            self.pipeline(p, src, Some(Task::Stmt(body, src)));
+            self.pipeline(p, src, Some(body));
             return;
         }
         if body.kind() == "command" {
@@ -1143,7 +1208,7 @@ impl<'a> Walker<'a> {
     }
 
     /// Queues a simple command: its substitutions run first, then `Emit`.
-    fn queue(&mut self, p: Pending) {
+    pub(crate) fn queue(&mut self, p: Pending) {
         self.tasks.push(Task::Emit(Box::new(p)));
         self.flush_subs();
     }

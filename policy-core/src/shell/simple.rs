@@ -1,0 +1,346 @@
+//! A lexer for the simple subset of Bash, used instead of tree-sitter when a
+//! command lies entirely inside it.
+//!
+//! Most commands agents run are plain words joined by `&&`, `||`, `|`, `;`
+//! and newlines: `git status`, `cargo test && cargo clippy`, `rg -n x src |
+//! head`. tree-sitter-bash parses them correctly but slowly (1.7 µs for
+//! `git status`, ~38 µs for any pipeline of three stages, ~0.17 µs per byte
+//! of an `&&` chain). This lexer accepts only that subset and says `None`
+//! for anything else, which then goes to tree-sitter as before:
+//!
+//! * words of ASCII letters, digits and `_ - . / : = , @ % + ^`, single-quoted
+//!   strings (any text but a control character), and double-quoted strings
+//!   without `$`, `` ` ``, `\`, `!` or control characters, glued together;
+//! * blanks (space, tab) between words; `|`, `&&`, `||` between commands
+//!   (newlines may follow them); `;` and newlines between lists;
+//! * no first word that is a reserved word, a declaration builtin or holds
+//!   `=` (an assignment), `@` or `%`, or is `-`, no word starting with `==`
+//!   (tree-sitter-bash reports syntax errors for `x@` and `echo ==`, where
+//!   bash has none; those errors must stay), no empty command, no `&`, no
+//!   comment, nothing else.
+//!
+//! So no expansion of any kind can happen in an accepted command: no
+//! parameters, substitutions, globs, braces, tildes, redirections, escapes.
+//! The walker turns the result into the same tasks it makes from the
+//! tree-sitter nodes of the same text; tests and a fuzz target compare the
+//! actions of both paths on generated commands in the subset
+//! (`normalize_command` with [`ShellOptions::simple_parser`] on and off).
+//!
+//! [`ShellOptions::simple_parser`]: crate::ShellOptions::simple_parser
+
+/// A parsed command text: its lists, in order.
+#[derive(Debug, Default)]
+pub(crate) struct Script {
+    /// The `;`- or newline-separated lists.
+    pub lists: Vec<List>,
+}
+
+/// Pipelines joined by `&&` / `||` (the walker treats both alike: every
+/// operand after the first may not run).
+#[derive(Debug)]
+pub(crate) struct List {
+    /// The operands, at least one.
+    pub pipelines: Vec<Pipeline>,
+}
+
+/// Commands joined by `|`.
+#[derive(Debug)]
+pub(crate) struct Pipeline {
+    /// The stages, at least one.
+    pub commands: Vec<Command>,
+}
+
+/// A simple command: words only.
+#[derive(Debug)]
+pub(crate) struct Command {
+    /// The words, at least one.
+    pub words: Vec<Word>,
+    /// Byte offset of the first word in the text.
+    pub start: usize,
+}
+
+/// One word: glued parts.
+#[derive(Debug)]
+pub(crate) struct Word {
+    /// The parts, in order.
+    pub parts: Vec<Part>,
+    /// Byte range of the whole word in the text.
+    pub span: (usize, usize),
+}
+
+/// A part of a word, as a byte range of the text (quotes excluded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Part {
+    /// Unquoted characters.
+    Bare(usize, usize),
+    /// The inside of `'…'`.
+    Single(usize, usize),
+    /// The inside of `"…"`.
+    Double(usize, usize),
+}
+
+/// Words that make the first word of a command something other than a
+/// simple command name in bash (reserved words) or in tree-sitter-bash
+/// (declaration builtins, which it parses as their own node).
+const NOT_A_NAME: &[&str] = &[
+    "if", "then", "else", "elif", "fi", "case", "esac", "for", "select", "while", "until", "do",
+    "done", "in", "function", "time", "coproc", "declare", "typeset", "export", "local",
+    "readonly", "unset",
+];
+
+/// True for the bytes of an unquoted word.
+fn bare_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'_' | b'-' | b'.' | b'/' | b':' | b'=' | b',' | b'@' | b'%' | b'+' | b'^'
+        )
+}
+
+/// True for a character allowed inside quotes of the given kind.
+fn quoted_char(c: char, double: bool) -> bool {
+    if c.is_control() && c != '\t' {
+        return false;
+    }
+    !double || !matches!(c, '$' | '`' | '\\' | '!' | '"')
+}
+
+struct Lexer<'t> {
+    text: &'t str,
+    pos: usize,
+}
+
+impl Lexer<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    fn at(&self, s: &str) -> bool {
+        self.text.as_bytes()[self.pos..].starts_with(s.as_bytes())
+    }
+
+    fn blanks(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t')) {
+            self.pos += 1;
+        }
+    }
+
+    fn blanks_and_newlines(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n')) {
+            self.pos += 1;
+        }
+    }
+
+    /// The inside of a quoted string starting at the opening quote.
+    fn quoted(&mut self, quote: char) -> Option<(usize, usize)> {
+        let start = self.pos + 1;
+        let rest = self.text.get(start..)?;
+        let end = start + rest.find(quote)?;
+        let inside = &self.text[start..end];
+        if !inside.chars().all(|c| quoted_char(c, quote == '"')) {
+            return None;
+        }
+        self.pos = end + 1;
+        Some((start, end))
+    }
+
+    fn word(&mut self) -> Option<Word> {
+        let start = self.pos;
+        let mut parts = Vec::new();
+        loop {
+            match self.peek() {
+                Some(b'\'') => {
+                    let (a, b) = self.quoted('\'')?;
+                    parts.push(Part::Single(a, b));
+                }
+                Some(b'"') => {
+                    let (a, b) = self.quoted('"')?;
+                    parts.push(Part::Double(a, b));
+                }
+                Some(b) if bare_byte(b) => {
+                    let a = self.pos;
+                    while self.peek().is_some_and(bare_byte) {
+                        self.pos += 1;
+                    }
+                    parts.push(Part::Bare(a, self.pos));
+                }
+                _ => break,
+            }
+        }
+        // tree-sitter-bash reads a word `==` as the test operator and reports
+        // a syntax error (bash does not): leave it to tree-sitter.
+        if parts.is_empty() || self.text.get(start..self.pos)?.starts_with("==") {
+            return None;
+        }
+        Some(Word {
+            parts,
+            span: (start, self.pos),
+        })
+    }
+
+    fn command(&mut self) -> Option<Command> {
+        let start = self.pos;
+        let mut words = Vec::new();
+        loop {
+            words.push(self.word()?);
+            self.blanks();
+            match self.peek() {
+                None | Some(b'|' | b'&' | b';' | b'\n') => break,
+                // Anything else that is not a word start fails in `word`.
+                _ => {}
+            }
+        }
+        let first = words.first()?;
+        let name = self.text.get(first.span.0..first.span.1)?;
+        let unquoted: String = name.chars().filter(|c| !matches!(c, '\'' | '"')).collect();
+        // `=` makes an assignment; tree-sitter-bash fails on a command name
+        // like `x@` or `a%b` (bash runs it): such names go to tree-sitter, so
+        // the parse error decides as before.
+        // A lone `-` before an assignment-like word vanishes in
+        // tree-sitter-bash's reading (`- a=b c` is `a=b c` there).
+        if name.contains(['=', '@', '%']) || name == "-" || NOT_A_NAME.contains(&unquoted.as_str())
+        {
+            return None;
+        }
+        Some(Command { words, start })
+    }
+
+    fn pipeline(&mut self) -> Option<Pipeline> {
+        let mut commands = vec![self.command()?];
+        while self.peek() == Some(b'|') && !self.at("||") {
+            self.pos += 1;
+            self.blanks_and_newlines();
+            commands.push(self.command()?);
+        }
+        Some(Pipeline { commands })
+    }
+
+    fn list(&mut self) -> Option<List> {
+        let mut pipelines = vec![self.pipeline()?];
+        while self.at("&&") || self.at("||") {
+            self.pos += 2;
+            self.blanks_and_newlines();
+            pipelines.push(self.pipeline()?);
+        }
+        Some(List { pipelines })
+    }
+}
+
+/// Parses `text` when it lies entirely in the simple subset (see the module
+/// documentation); `None` otherwise, and for a text without any command.
+pub(crate) fn parse(text: &str) -> Option<Script> {
+    let mut lx = Lexer { text, pos: 0 };
+    let mut script = Script::default();
+    lx.blanks_and_newlines();
+    while lx.pos < text.len() {
+        script.lists.push(lx.list()?);
+        // A list ends with `;` or a newline (then blanks and newlines), or the text.
+        if lx.peek() == Some(b';') {
+            lx.pos += 1;
+            lx.blanks();
+            if lx.peek() == Some(b';') {
+                return None;
+            }
+        } else if lx.peek().is_some() && lx.peek() != Some(b'\n') {
+            return None;
+        }
+        lx.blanks_and_newlines();
+    }
+    if script.lists.is_empty() {
+        return None;
+    }
+    Some(script)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn shape(text: &str) -> Option<Vec<Vec<Vec<Vec<String>>>>> {
+        let s = parse(text)?;
+        Some(
+            s.lists
+                .iter()
+                .map(|l| {
+                    l.pipelines
+                        .iter()
+                        .map(|p| {
+                            p.commands
+                                .iter()
+                                .map(|c| {
+                                    c.words
+                                        .iter()
+                                        .map(|w| text[w.span.0..w.span.1].to_string())
+                                        .collect()
+                                })
+                                .collect()
+                        })
+                        .collect()
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn accepts_plain_lists_and_pipelines() {
+        let s = shape("git status && cargo test -- --nocapture | tail -n 5; ls\nnpm test").unwrap();
+        assert_eq!(s.len(), 3);
+        assert_eq!(s[0].len(), 2);
+        assert_eq!(s[0][1].len(), 2);
+        assert_eq!(s[0][1][1], vec!["tail", "-n", "5"]);
+        assert_eq!(s[2][0][0], vec!["npm", "test"]);
+        let s = shape("git commit -m \"fix: a 'thing' (really)\" -m 'b\"c'").unwrap();
+        assert_eq!(s[0][0][0].len(), 6);
+        assert!(shape("a &&\n  b |\n c;").is_some());
+        assert!(shape("  a b  \n\n").is_some());
+    }
+
+    #[test]
+    fn refuses_everything_else() {
+        for t in [
+            "",
+            "   ",
+            "echo $HOME",
+            "echo `id`",
+            "echo a\\ b",
+            "ls > out",
+            "cat < in",
+            "a & b",
+            "a &",
+            "(a)",
+            "{ a; }",
+            "ls *.rs",
+            "ls ~",
+            "echo a # c",
+            "x=1 cmd",
+            "'x'=1",
+            "export A",
+            "if true; then a; fi",
+            "a ;; b",
+            "; a",
+            "a && ",
+            "a | ",
+            "| a",
+            "a |& b",
+            "echo \"$x\"",
+            "echo \"a\\\"b\"",
+            "echo 'unterminated",
+            "echo \"unterminated",
+            "echo héllo",
+            "echo 'a\u{7}'",
+            "a\r\nb",
+            "! a",
+            "[[ a ]]",
+            "a=b",
+        ] {
+            assert!(parse(t).is_none(), "accepted {t:?}");
+        }
+    }
+
+    #[test]
+    fn quoted_unicode_is_accepted() {
+        assert!(parse("git commit -m 'café ✓'").is_some());
+        assert!(parse("echo \"naïve\"").is_some());
+    }
+}
