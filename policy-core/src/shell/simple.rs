@@ -79,6 +79,15 @@ pub(crate) enum Part {
     Double(usize, usize),
 }
 
+impl Part {
+    /// The byte range of the part's characters (inside the quotes).
+    pub fn inner(self) -> (usize, usize) {
+        match self {
+            Part::Bare(a, b) | Part::Single(a, b) | Part::Double(a, b) => (a, b),
+        }
+    }
+}
+
 /// Words that make the first word of a command something other than a
 /// simple command name in bash (reserved words) or in tree-sitter-bash
 /// (declaration builtins, which it parses as their own node).

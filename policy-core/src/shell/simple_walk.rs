@@ -2,12 +2,10 @@
 //! pending commands that [`walk`](super::walk) makes from tree-sitter's
 //! `program`, `list`, `pipeline` and `command` nodes for the same text.
 
-use crate::action::Context;
+use crate::action::{Context, Word};
 use crate::shell::parse::Source;
-use crate::shell::quote::Quoting;
-use crate::shell::simple::{Command, List, Part, Pipeline};
-use crate::shell::walk::{Enter, Join, Pending, Task, Walker};
-use crate::shell::words::{Atom, ExpVal, Mode};
+use crate::shell::simple::{Command, List, Pipeline};
+use crate::shell::walk::{clip, Enter, Join, Pending, Task, Walker};
 
 /// A statement of a [`Script`](crate::shell::simple::Script), borrowed from
 /// its source.
@@ -20,11 +18,6 @@ pub(crate) enum SimpleStmt<'a> {
     /// One simple command.
     Command(&'a Command),
 }
-
-/// A quoted part's marker atom: like tree-sitter's `raw_string` and `string`
-/// nodes in [`Walker::atoms`], a quoted part makes the word exist even when
-/// it is empty.
-const EMPTY_QUOTED: Atom = Atom::Val(ExpVal::Str(String::new()), true);
 
 impl<'a> Walker<'a> {
     /// The tasks of a source read by the lexer (none for any other source).
@@ -85,32 +78,34 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// Expands the words (quote removal only: nothing else can happen in the
-    /// subset) and queues the command.
+    /// Expands the words and queues the command. Quote removal is the only
+    /// expansion that can happen in the subset (no `$`, `` ` ``, `\\`, glob,
+    /// brace or tilde characters outside quotes): a word is the literal
+    /// concatenation of its parts, as `Walker::finish_atoms` makes it.
     fn simple_command(&mut self, c: &'a Command, src: &'a Source) {
+        if !self.charge(c.words.len()) {
+            return;
+        }
         let mut words = Vec::with_capacity(c.words.len());
         for w in &c.words {
-            if !self.charge(w.parts.len()) {
-                return;
+            let text = match w.parts.as_slice() {
+                [one] => src.slice(one.inner().0, one.inner().1).to_string(),
+                parts => parts
+                    .iter()
+                    .map(|p| src.slice(p.inner().0, p.inner().1))
+                    .collect(),
+            };
+            if text.is_empty() {
+                // `''`: a word with no parts, as field splitting leaves it.
+                words.push(Word {
+                    parts: Vec::new(),
+                    glob: false,
+                });
+            } else if text.len() > self.opts.limits.max_word_bytes {
+                words.push(Word::dynamic(clip(&text, 80), None));
+            } else {
+                words.push(Word::literal(text));
             }
-            let mut atoms = Vec::with_capacity(w.span.1 - w.span.0);
-            for part in &w.parts {
-                match *part {
-                    Part::Bare(a, b) => {
-                        self.text_atoms(src.slice(a, b), Quoting::Unquoted, &mut atoms)
-                    }
-                    Part::Single(a, b) => {
-                        atoms.push(EMPTY_QUOTED);
-                        atoms.extend(src.slice(a, b).chars().map(|ch| Atom::Ch(ch, true)));
-                    }
-                    Part::Double(a, b) => {
-                        atoms.push(EMPTY_QUOTED);
-                        self.text_atoms(src.slice(a, b), Quoting::Double, &mut atoms);
-                    }
-                }
-            }
-            let text = src.slice(w.span.0, w.span.1);
-            words.extend(self.finish_atoms(atoms, Mode::ARGV, text));
         }
         self.queue(Pending {
             words,
