@@ -287,6 +287,9 @@ fn typical_commands_read_the_same_both_ways() {
         "a &&\n b ||\n c |\n d",
         "2 x",
         "-x y",
+        // found by fuzzing: tree-sitter reads `export` + quote as the keyword
+        "a | b | c|export'#'cfix: d",
+        "echo export'x' && time'x' y",
     ] {
         assert_same(cmd);
     }

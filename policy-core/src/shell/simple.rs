@@ -202,12 +202,24 @@ impl Lexer<'_> {
         let first = words.first()?;
         let name = self.text.get(first.span.0..first.span.1)?;
         let unquoted: String = name.chars().filter(|c| !matches!(c, '\'' | '"')).collect();
+        // tree-sitter-bash takes a reserved word glued to a quote as the
+        // keyword (`export'x'y` as `export 'x'y`); bash reads one word.
+        let keyword_prefix = match first.parts.first() {
+            Some(Part::Bare(a, b)) if first.parts.len() > 1 => self
+                .text
+                .get(*a..*b)
+                .is_some_and(|bare| NOT_A_NAME.contains(&bare)),
+            _ => false,
+        };
         // `=` makes an assignment; tree-sitter-bash fails on a command name
         // like `x@` or `a%b` (bash runs it): such names go to tree-sitter, so
         // the parse error decides as before.
         // A lone `-` before an assignment-like word vanishes in
         // tree-sitter-bash's reading (`- a=b c` is `a=b c` there).
-        if name.contains(['=', '@', '%']) || name == "-" || NOT_A_NAME.contains(&unquoted.as_str())
+        if name.contains(['=', '@', '%'])
+            || name == "-"
+            || keyword_prefix
+            || NOT_A_NAME.contains(&unquoted.as_str())
         {
             return None;
         }
@@ -342,6 +354,8 @@ mod tests {
             "! a",
             "[[ a ]]",
             "a=b",
+            "export'#'x",
+            "if\"a\" b",
         ] {
             assert!(parse(t).is_none(), "accepted {t:?}");
         }

@@ -1,0 +1,36 @@
+//! Times the match stage (`Policy::evaluate_actions` on pre-normalized
+//! actions, the builtin default policy) on one command in a loop, for
+//! profiling with `perf record`:
+//! `cargo run --release -p policy-core --example match_prof -- "git status" 300000`.
+use policy_core::policy::{Env, Policy};
+use policy_core::{normalize, ShellOptions, ToolCall};
+
+fn main() {
+    let cmd = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "git status".into());
+    let n: usize = std::env::args()
+        .nth(2)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100_000);
+    let policy = match Policy::builtin("default") {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("builtin policy: {e}");
+            std::process::exit(1);
+        }
+    };
+    let opts = ShellOptions::for_home("/home/dev", "/home/dev/project");
+    let env = Env::new(&opts, "/home/dev/project");
+    let call = ToolCall::bash(&cmd);
+    let actions = normalize(&call, &opts);
+    let t = std::time::Instant::now();
+    let mut hits = 0;
+    for _ in 0..n.max(1) {
+        hits += policy
+            .evaluate_actions(&call, actions.clone(), &env)
+            .hits
+            .len();
+    }
+    println!("{:?} per call ({hits} hits)", t.elapsed() / n.max(1) as u32);
+}
