@@ -6,6 +6,9 @@
 //! * `typical`: realistic developer commands, one bench id each.
 //! * `corpus`: every call of `../shared/corpus/cases.jsonl` (relative to the
 //!   workspace root) in one iteration; skipped when the file is missing.
+//! * `reader`: commands in the simple subset, read by the simple-subset
+//!   lexer (`simple/…`) and by tree-sitter-bash (`tree_sitter/…`,
+//!   `ShellOptions::simple_parser` off), side by side.
 //! * `large`: a ~10 KB command of `&&`-joined realistic commands.
 //! * `hostile`: pathological nesting that must hit the normalizer's limits
 //!   quickly instead of costing unbounded time, memory or stack.
@@ -52,6 +55,52 @@ fn bench_typical(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::from_parameter(name), command, |b, cmd| {
             b.iter(|| normalize_command(black_box(cmd), &opts));
         });
+    }
+    group.finish();
+}
+
+/// Commands in the simple subset (plain words, quotes, `&&`, `||`, `|`).
+fn reader_commands() -> Vec<(&'static str, String)> {
+    let parts = [
+        "git status",
+        "cargo build --release",
+        "ls -la src",
+        "npm test",
+        "rg -n TODO src/",
+    ];
+    let mut chain = String::new();
+    while chain.len() < 10_000 {
+        if !chain.is_empty() {
+            chain.push_str(" && ");
+        }
+        chain.push_str(parts[chain.len() % parts.len()]);
+    }
+    vec![
+        ("git_status", "git status".to_string()),
+        ("npm_and", "npm run build && npm test".to_string()),
+        (
+            "pipeline_3",
+            "rg -n TODO src | sort | head -n 20".to_string(),
+        ),
+        (
+            "git_commit",
+            r#"git commit -m "fix: parse 'quoted' args" -m 'see #12'"#.to_string(),
+        ),
+        ("and_chain_10000_bytes", chain),
+    ]
+}
+
+fn bench_reader(c: &mut Criterion) {
+    let simple = options();
+    let mut tree = options();
+    tree.simple_parser = false;
+    let mut group = c.benchmark_group("reader");
+    for (name, command) in reader_commands() {
+        for (reader, opts) in [("simple", &simple), ("tree_sitter", &tree)] {
+            group.bench_with_input(BenchmarkId::new(reader, name), &command, |b, cmd| {
+                b.iter(|| normalize_command(black_box(cmd), opts))
+            });
+        }
     }
     group.finish();
 }
@@ -207,6 +256,7 @@ fn bench_hostile(c: &mut Criterion) {
 criterion_group!(
     benches,
     bench_typical,
+    bench_reader,
     bench_corpus,
     bench_large,
     bench_hostile

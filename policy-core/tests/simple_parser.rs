@@ -290,6 +290,8 @@ fn typical_commands_read_the_same_both_ways() {
         // found by fuzzing: tree-sitter reads `export` + quote as the keyword
         "a | b | c|export'#'cfix: d",
         "echo export'x' && time'x' y",
+        "++++++++++:na x|t+:",
+        "g++ -O2 -o x main.cpp | c++ --version",
     ] {
         assert_same(cmd);
     }

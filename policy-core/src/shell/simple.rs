@@ -14,7 +14,8 @@
 //! * blanks (space, tab) between words; `|`, `&&`, `||` between commands
 //!   (newlines may follow them); `;` and newlines between lists;
 //! * no first word that is a reserved word, a declaration builtin or holds
-//!   `=` (an assignment), `@` or `%`, or is `-`, no word starting with `==`
+//!   `=` (an assignment), `@` or `%`, starts with a name and `+` (`t+:`), or
+//!   is `-`, no word starting with `==`
 //!   (tree-sitter-bash reports syntax errors for `x@` and `echo ==`, where
 //!   bash has none; those errors must stay), no empty command, no `&`, no
 //!   comment, nothing else.
@@ -216,7 +217,14 @@ impl Lexer<'_> {
         // the parse error decides as before.
         // A lone `-` before an assignment-like word vanishes in
         // tree-sitter-bash's reading (`- a=b c` is `a=b c` there).
+        // tree-sitter-bash also starts an append assignment at `name+` and
+        // fails on `t+:` (bash runs `t+:`).
+        let name_plus = name
+            .trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            .starts_with('+')
+            && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
         if name.contains(['=', '@', '%'])
+            || name_plus
             || name == "-"
             || keyword_prefix
             || NOT_A_NAME.contains(&unquoted.as_str())
@@ -355,6 +363,8 @@ mod tests {
             "[[ a ]]",
             "a=b",
             "export'#'x",
+            "a | t+:",
+            "g++ -c a.c",
             "if\"a\" b",
         ] {
             assert!(parse(t).is_none(), "accepted {t:?}");
