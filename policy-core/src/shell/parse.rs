@@ -58,8 +58,10 @@ const MAX_MEND_ROUNDS: usize = 4;
 /// the command `c rm -rf ~`, hiding the `rm` from every rule (comments in
 /// between are swallowed the same way). Bash ends a simple command at every
 /// newline that is not escaped. So a command node whose words are separated
-/// by an unescaped newline, or that contains a comment, is misread (and a
-/// redirection glued on from the next line, `a | b | c` ⏎ `> f && d`): the
+/// by an unescaped newline, or that contains a comment, is misread (as are
+/// a redirection glued on from the next line, `a | b | c` ⏎ `> f && d`, and
+/// a redirection whose "destinations" run into the next line, `… > out` ⏎
+/// `g | h`, and assignments on two lines read as one statement): the
 /// newline (or the blank before the comment) is replaced by `;`, which
 /// means the same to bash and keeps every byte offset, and the text is
 /// parsed again. The returned flag says a misreading was still there after
@@ -104,7 +106,15 @@ fn misread_commands(tree: &Tree, text: &str) -> Vec<usize> {
     let mut stack = vec![tree.root_node()];
     while let Some(node) = stack.pop() {
         let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
-        if matches!(node.kind(), "command" | "redirected_statement") {
+        if matches!(
+            node.kind(),
+            "command"
+                | "redirected_statement"
+                | "file_redirect"
+                | "variable_assignments"
+                | "declaration_command"
+                | "unset_command"
+        ) {
             for pair in children.windows(2) {
                 let (x, y) = (pair[0], pair[1]);
                 let (from, to) = (x.end_byte(), y.start_byte());
@@ -188,6 +198,14 @@ mod tests {
         );
         assert_eq!(sexp("a | b | c\nd\ne && f"), sexp("a | b | c;d;e && f"));
         assert_eq!(sexp("a | b | c\n> f && e"), sexp("a | b | c;> f && e"));
+        assert_eq!(
+            sexp("a | b && c | d | e | f > out\n\ng | h > out\n"),
+            sexp("a | b && c | d | e | f > out;\ng | h > out\n")
+        );
+        assert_eq!(
+            sexp("b | c | x=1\nv=$(d) && e"),
+            sexp("b | c | x=1;\nv=$(d) && e")
+        );
         // A line continuation joins the lines in bash too.
         let (text, _, _) = parse_mended("a | b | c \\\nd && e".to_string());
         assert_eq!(text, "a | b | c \\\nd && e");

@@ -968,6 +968,20 @@ impl<'a> Walker<'a> {
                     }
                     stack.extend(parts.into_iter().rev());
                 }
+                "redirected_statement" => {
+                    // tree-sitter also nests part of a long pipeline in a
+                    // redirected statement (`a | b | (c | d > out)`): bash gives
+                    // the redirection to the last command only, as `redirected`
+                    // does for a list or pipeline body.
+                    match self.pipeline_redirected(n) {
+                        Some(body) => stack.push(Item::Node(body)),
+                        None => {
+                            if let Some(op) = operands.last_mut() {
+                                op.push(n);
+                            }
+                        }
+                    }
+                }
                 _ => {
                     if let Some(op) = operands.last_mut() {
                         op.push(n);
@@ -999,6 +1013,27 @@ impl<'a> Walker<'a> {
             tasks.push(Task::Leave);
         }
         self.push_tasks(tasks);
+    }
+
+    /// For a redirected statement whose body is a pipeline or list and whose
+    /// redirections are not here-documents: gives the redirections to the
+    /// body's last command and returns the body.
+    fn pipeline_redirected(&mut self, node: Node<'a>) -> Option<Node<'a>> {
+        let mut body = None;
+        let mut redirects = Vec::new();
+        for (i, c) in Self::children(node).into_iter().enumerate() {
+            match node.field_name_for_child(i as u32) {
+                Some("body") => body = Some(c),
+                _ if c.kind() == "heredoc_redirect" => return None,
+                _ if c.kind().ends_with("redirect") => redirects.push(c),
+                _ if is_statement(c) => return None,
+                _ => {}
+            }
+        }
+        let body = body.filter(|b| matches!(b.kind(), "pipeline" | "list"))?;
+        let last = Self::last_command(body)?;
+        self.redirect_owner.push((last, redirects));
+        Some(body)
     }
 
     fn redirected(&mut self, node: Node<'a>, src: &'a Source) {
