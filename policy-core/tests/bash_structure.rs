@@ -268,8 +268,27 @@ fn known_structures_read_like_bash() {
     }
 }
 
+/// A fixed sample by default (CI: a red run is a real regression);
+/// `BASH_STRUCT_SEED=random` (or a number) and `PROPTEST_CASES` explore further.
+fn config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256);
+    let rng_seed = match std::env::var("BASH_STRUCT_SEED").ok().as_deref() {
+        Some("random") => proptest::test_runner::RngSeed::Random,
+        Some(n) => proptest::test_runner::RngSeed::Fixed(n.parse().unwrap_or(0x5eed)),
+        None => proptest::test_runner::RngSeed::Fixed(0x5eed),
+    };
+    ProptestConfig {
+        cases,
+        rng_seed,
+        ..ProptestConfig::default()
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(config())]
 
     #[test]
     fn generated_structures_read_like_bash(s in script()) {
