@@ -68,7 +68,8 @@ fn actions(cmd: &str) -> Vec<Action> {
     )
 }
 
-/// The actions as text, byte offsets removed.
+/// The actions as text, byte offsets removed and repeated conditional
+/// contexts merged.
 fn shape(actions: &[Action]) -> Vec<String> {
     actions
         .iter()
@@ -82,6 +83,11 @@ fn shape(actions: &[Action]) -> Vec<String> {
                 out.push('_');
             }
             out.push_str(rest);
+            // Bash prints `elif` as an `else` holding an `if`: one more
+            // conditional context, the same meaning.
+            while out.contains("Conditional, Conditional") {
+                out = out.replace("Conditional, Conditional", "Conditional");
+            }
             out
         })
         .collect()
@@ -140,6 +146,18 @@ fn simple() -> impl Strategy<Value = String> {
                 "find . -exec rm {} +",
                 "xargs rm -rf",
                 "sh <<< 'rm -rf ~'",
+                "r\\m -rf ~",
+                "$'rm' -rf ~",
+                "echo a \\\n  b",
+                "[[ -f x ]]",
+                "(( x++ ))",
+                "time rm -rf ~",
+                "tee >(sh)",
+                "arr=(a b) && rm ${arr[0]}",
+                "command -v rm",
+                "exec 3>&1",
+                "local z=1",
+                "export P=1",
             ][..],
         ),
         prop::sample::select(
@@ -157,11 +175,15 @@ fn simple() -> impl Strategy<Value = String> {
             ][..],
         ),
     )
-        // A redirection on a bare assignment that ends a pipeline is read
+        // A redirection on a bare assignment (declaration, `[[ ]]`, `(( ))`)
+        // that ends a pipeline is read
         // differently inside `case` items (tree-sitter nests the pipeline;
         // both readings keep every command and the write): not generated.
         .prop_map(|(c, r)| {
-            if c.starts_with("x=") || c.starts_with("v=") {
+            if ["x=", "v=", "arr=", "local ", "export ", "[[", "(("]
+                .iter()
+                .any(|p| c.starts_with(p))
+            {
                 c.to_string()
             } else {
                 format!("{c}{r}")
@@ -192,7 +214,11 @@ fn statement() -> impl Strategy<Value = String> {
             s
         });
     list.prop_recursive(3, 24, 4, |inner| {
-        let body = prop::collection::vec(inner.clone(), 1..=3).prop_map(|v| v.join("; "));
+        let body = (
+            prop::collection::vec(inner.clone(), 1..=3),
+            prop::sample::select(&["; ", "\n", " &\n", ";\n\n"][..]),
+        )
+            .prop_map(|(v, sep)| v.join(sep));
         prop_oneof![
             body.clone().prop_map(|b| format!("( {b} )")),
             body.clone().prop_map(|b| format!("{{ {b}; }}")),
@@ -204,6 +230,15 @@ fn statement() -> impl Strategy<Value = String> {
             body.clone()
                 .prop_map(|b| format!("case $x in a) {b} ;; *) true ;; esac")),
             body.clone().prop_map(|b| format!("fn() {{ {b}; }}; fn")),
+            body.clone()
+                .prop_map(|b| format!("function g {{ {b}; }}; g")),
+            body.clone().prop_map(|b| format!("{{ {b}; }} > out")),
+            body.clone()
+                .prop_map(|b| format!("until {b}; do true; done")),
+            body.clone()
+                .prop_map(|b| format!("bash -c '{}'", b.replace('\'', ""))),
+            body.clone()
+                .prop_map(|b| format!("if true; then {b}; elif false; then {b}; else {b}; fi")),
             (inner.clone(), inner).prop_map(|(a, b)| format!("{a} && {b}")),
         ]
     })
@@ -335,5 +370,30 @@ fn probe() {
                 }
             }
         }
+    }
+}
+
+/// `&` after a statement of an `if`'s then-branch runs it in the background
+/// (the walker dropped the token there; bash's canonical form of an `elif`
+/// showed it).
+#[test]
+fn background_in_then_branch() {
+    for script in [
+        "if true; then rm -rf ~ & fi",
+        "if true; then rm -rf ~ &\ntrue; fi",
+    ] {
+        let acts = actions(script);
+        let rm = acts.iter().find_map(|a| match a {
+            Action::Exec(e) if e.program.as_deref() == Some("rm") => Some(e),
+            _ => None,
+        });
+        let rm = rm.expect("an rm exec");
+        assert!(
+            rm.origin
+                .context
+                .contains(&policy_core::action::Context::Background),
+            "{script:?}: {:?}",
+            rm.origin.context
+        );
     }
 }

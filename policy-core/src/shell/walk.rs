@@ -1567,13 +1567,25 @@ impl<'a> Walker<'a> {
         let mut cond = Vec::new();
         let mut then = Vec::new();
         let mut branches: Vec<Node<'a>> = Vec::new();
+        // `&` tokens stay with the statements they follow, so that
+        // `seq_tasks` runs those in the background (`if c; then a & b; fi`).
+        let mut in_cond = false;
         for (i, c) in Self::children(node).into_iter().enumerate() {
             if node.field_name_for_child(i as u32) == Some("condition") {
                 cond.push(c);
+                in_cond = true;
             } else if matches!(c.kind(), "elif_clause" | "else_clause") {
                 branches.push(c);
+                in_cond = false;
             } else if is_statement(c) {
                 then.push(c);
+                in_cond = false;
+            } else if c.kind() == "&" {
+                if in_cond {
+                    cond.push(c);
+                } else {
+                    then.push(c);
+                }
             }
         }
         let mut tasks = self.seq_tasks(&cond, src);
