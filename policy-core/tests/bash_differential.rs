@@ -27,6 +27,8 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::Command;
 
+mod common;
+
 use policy_core::{normalize_command, Action, ShellOptions};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -664,24 +666,9 @@ fn words_strategy() -> BoxedStrategy<Vec<WordSpec>> {
 }
 
 fn proptest_config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(512);
-    // CI runs a fixed sample (reproducible: a red run is a real regression);
-    // `BASH_DIFF_SEED=random` (or a number) explores further. Random runs still
-    // find the quirks listed as `gap:` in the regression file now and then.
-    let rng_seed = match std::env::var("BASH_DIFF_SEED").ok().as_deref() {
-        Some("random") => proptest::test_runner::RngSeed::Random,
-        Some(n) => proptest::test_runner::RngSeed::Fixed(n.parse().unwrap_or(0x5eed)),
-        None => proptest::test_runner::RngSeed::Fixed(0x5eed),
-    };
-    ProptestConfig {
-        cases,
-        failure_persistence: None,
-        rng_seed,
-        ..ProptestConfig::default()
-    }
+    // Random runs still find the quirks listed as `gap:` in the regression
+    // file now and then.
+    common::seeded_config("BASH_DIFF_SEED", 512)
 }
 
 // ---------------------------------------------------------------------------

@@ -20,6 +20,8 @@
 
 use std::process::Command;
 
+mod common;
+
 use policy_core::{normalize_command, Action, ShellOptions};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -303,23 +305,9 @@ fn known_structures_read_like_bash() {
     }
 }
 
-/// A fixed sample by default (CI: a red run is a real regression);
-/// `BASH_STRUCT_SEED=random` (or a number) and `PROPTEST_CASES` explore further.
+/// A fixed sample by default; `BASH_STRUCT_SEED=random` explores further.
 fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(256);
-    let rng_seed = match std::env::var("BASH_STRUCT_SEED").ok().as_deref() {
-        Some("random") => proptest::test_runner::RngSeed::Random,
-        Some(n) => proptest::test_runner::RngSeed::Fixed(n.parse().unwrap_or(0x5eed)),
-        None => proptest::test_runner::RngSeed::Fixed(0x5eed),
-    };
-    ProptestConfig {
-        cases,
-        rng_seed,
-        ..ProptestConfig::default()
-    }
+    common::seeded_config("BASH_STRUCT_SEED", 256)
 }
 
 proptest! {
