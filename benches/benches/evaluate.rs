@@ -119,24 +119,6 @@ fn synthetic_pack(n: usize) -> String {
     y
 }
 
-fn big_command() -> String {
-    let cmds = [
-        "git status",
-        "cargo build --release",
-        "ls -la src",
-        "npm test",
-        "rg -n TODO src/",
-    ];
-    let mut big = String::new();
-    while big.len() < 10_000 {
-        if !big.is_empty() {
-            big.push_str(" && ");
-        }
-        big.push_str(cmds[big.len() % cmds.len()]);
-    }
-    big
-}
-
 fn bench_policy(c: &mut Criterion, group: &str, policy: &Policy) {
     let opts = ShellOptions::for_home("/home/dev", "/home/dev/project");
     let env = Env::new(&opts, "/home/dev/project");
@@ -151,7 +133,7 @@ fn bench_policy(c: &mut Criterion, group: &str, policy: &Policy) {
             b.iter(|| policy.evaluate_actions(black_box(&call), actions.clone(), &env))
         });
     }
-    let big = big_command();
+    let big = agent_policy_benches::simple_and_chain(10_000);
     let call = ToolCall::bash(&big);
     g.bench_function(format!("end_to_end/and_chain_{}_bytes", big.len()), |b| {
         b.iter(|| policy.evaluate(black_box(&call), &opts, &env))

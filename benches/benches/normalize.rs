@@ -61,20 +61,6 @@ fn bench_typical(c: &mut Criterion) {
 
 /// Commands in the simple subset (plain words, quotes, `&&`, `||`, `|`).
 fn reader_commands() -> Vec<(&'static str, String)> {
-    let parts = [
-        "git status",
-        "cargo build --release",
-        "ls -la src",
-        "npm test",
-        "rg -n TODO src/",
-    ];
-    let mut chain = String::new();
-    while chain.len() < 10_000 {
-        if !chain.is_empty() {
-            chain.push_str(" && ");
-        }
-        chain.push_str(parts[chain.len() % parts.len()]);
-    }
     vec![
         ("git_status", "git status".to_string()),
         ("npm_and", "npm run build && npm test".to_string()),
@@ -86,7 +72,10 @@ fn reader_commands() -> Vec<(&'static str, String)> {
             "git_commit",
             r#"git commit -m "fix: parse 'quoted' args" -m 'see #12'"#.to_string(),
         ),
-        ("and_chain_10000_bytes", chain),
+        (
+            "and_chain_10000_bytes",
+            agent_policy_benches::simple_and_chain(10_000),
+        ),
     ]
 }
 

@@ -45,20 +45,10 @@ const SENTINEL: &str = "__end__";
 // The oracle and the system under test
 // ---------------------------------------------------------------------------
 
-fn bash_available() -> bool {
-    Command::new("bash")
-        .args(["--norc", "--noprofile", "-c", "true"])
-        .env_clear()
-        .env("PATH", "/usr/bin:/bin")
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false)
-}
-
 /// Skips the calling test (with a note) when bash is missing.
 macro_rules! require_bash {
     () => {
-        if !bash_available() {
+        if !common::bash_available() {
             eprintln!("note: `bash` is not on PATH; skipping the bash differential test");
             return;
         }

@@ -27,16 +27,6 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config as ProptestConfig, TestRunner};
 
-fn bash_available() -> bool {
-    Command::new("bash")
-        .args(["--norc", "--noprofile", "-c", "true"])
-        .env_clear()
-        .env("PATH", "/usr/bin:/bin")
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false)
-}
-
 /// Bash's canonical form of `script`, or `None` when bash rejects it.
 fn canonical(script: &str) -> Option<String> {
     let out = Command::new("bash")
@@ -283,7 +273,7 @@ fn script() -> impl Strategy<Value = String> {
 
 #[test]
 fn known_structures_read_like_bash() {
-    if !bash_available() {
+    if !common::bash_available() {
         eprintln!("note: `bash` is not on PATH; skipping the structure differential test");
         return;
     }
@@ -315,7 +305,7 @@ proptest! {
 
     #[test]
     fn generated_structures_read_like_bash(s in script()) {
-        if bash_available() {
+        if common::bash_available() {
             if let Some((canon, a, b)) = mismatch(&s) {
                 prop_assert!(false, "{:?} reads unlike bash's {:?}:\n  ours {:#?}\n  bash's form {:#?}", s, canon, a, b);
             }

@@ -1,6 +1,22 @@
 //! Helpers shared by the integration tests of `policy-core`.
 
+// Each test crate that includes this module uses only some of it.
+#![allow(dead_code)]
+
+use std::process::Command;
+
 use proptest::test_runner::{Config, RngSeed};
+
+/// True when `bash` runs (a clean environment, `PATH=/usr/bin:/bin`).
+pub fn bash_available() -> bool {
+    Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", "true"])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
 
 /// The proptest configuration of a differential test: `default_cases` cases
 /// (or `$PROPTEST_CASES`) from a fixed seed, so that CI runs a reproducible
