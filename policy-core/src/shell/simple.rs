@@ -126,7 +126,10 @@ impl Lexer<'_> {
     }
 
     fn at(&self, s: &str) -> bool {
-        self.text.as_bytes()[self.pos..].starts_with(s.as_bytes())
+        self.text
+            .as_bytes()
+            .get(self.pos..)
+            .is_some_and(|rest| rest.starts_with(s.as_bytes()))
     }
 
     fn blanks(&mut self) {
@@ -212,13 +215,15 @@ impl Lexer<'_> {
                 .is_some_and(|bare| NOT_A_NAME.contains(&bare)),
             _ => false,
         };
-        // `=` makes an assignment; tree-sitter-bash fails on a command name
-        // like `x@` or `a%b` (bash runs it): such names go to tree-sitter, so
-        // the parse error decides as before.
-        // A lone `-` before an assignment-like word vanishes in
-        // tree-sitter-bash's reading (`- a=b c` is `a=b c` there).
-        // tree-sitter-bash also starts an append assignment at `name+` and
-        // fails on `t+:` (bash runs `t+:`).
+        // Command names left to tree-sitter:
+        // * with `=`: an assignment;
+        // * with `@` or `%`, or a name then `+` (`x@`, `a%b`, `t+:`):
+        //   tree-sitter-bash starts an (append) assignment or array there and
+        //   reports a syntax error, where bash runs the command; the error
+        //   (and `on_error`) must keep deciding;
+        // * a lone `-`: before an assignment-like word it vanishes in
+        //   tree-sitter-bash's reading (`- a=b c` is `a=b c` there);
+        // * reserved words and declaration builtins, also glued to a quote.
         let name_plus = name
             .trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_')
             .starts_with('+')
