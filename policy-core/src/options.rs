@@ -33,8 +33,9 @@ pub struct ShellOptions {
     /// Read commands made only of plain words, quotes, `&&`, `||`, `|`, `;`
     /// and newlines with the built-in simple-subset lexer instead of
     /// tree-sitter-bash (default true). The actions are the same either way
-    /// (tests and a fuzz target compare the two); the lexer is 10–50× faster
-    /// on such commands. `false` sends every text to tree-sitter.
+    /// (tests and a fuzz target compare the two); normalizing such a command
+    /// takes a third (`git status`) to an eighth (a three-stage pipeline) of
+    /// the time. `false` sends every text to tree-sitter.
     pub simple_parser: bool,
 }
 

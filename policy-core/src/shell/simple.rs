@@ -3,9 +3,9 @@
 //!
 //! Most commands agents run are plain words joined by `&&`, `||`, `|`, `;`
 //! and newlines: `git status`, `cargo test && cargo clippy`, `rg -n x src |
-//! head`. tree-sitter-bash parses them correctly but slowly (1.7 µs for
-//! `git status`, ~38 µs for any pipeline of three stages, ~0.17 µs per byte
-//! of an `&&` chain). This lexer accepts only that subset and says `None`
+//! head`. tree-sitter-bash parses them slowly (1.7 µs for `git status`,
+//! ~38 µs for any pipeline of three stages, ~0.17 µs per byte of an `&&`
+//! chain), and misreads some of them (see `parse::parse_mended`). This lexer accepts only that subset and says `None`
 //! for anything else, which then goes to tree-sitter as before:
 //!
 //! * words of ASCII letters, digits and `_ - . / : = , @ % + ^`, single-quoted
