@@ -159,6 +159,27 @@ impl Word {
         Some(out)
     }
 
+    /// [`Word::as_literal`], borrowed when the word is one literal part (most
+    /// arguments): no allocation per argument when arguments are parsed.
+    pub(crate) fn literal_cow(&self) -> Option<std::borrow::Cow<'_, str>> {
+        match self.parts.as_slice() {
+            [] => Some(std::borrow::Cow::Borrowed("")),
+            [WordPart::Literal(s)] => Some(std::borrow::Cow::Borrowed(s)),
+            _ => self.as_literal().map(std::borrow::Cow::Owned),
+        }
+    }
+
+    /// [`Word::literal_prefix`], borrowed when it is the first part whole.
+    pub(crate) fn literal_prefix_cow(&self) -> std::borrow::Cow<'_, str> {
+        match self.parts.as_slice() {
+            [] | [WordPart::Dynamic(_), ..] => std::borrow::Cow::Borrowed(""),
+            [WordPart::Literal(s)] | [WordPart::Literal(s), WordPart::Dynamic(_), ..] => {
+                std::borrow::Cow::Borrowed(s)
+            }
+            _ => std::borrow::Cow::Owned(self.literal_prefix()),
+        }
+    }
+
     /// True when some part is not known statically.
     pub fn is_dynamic(&self) -> bool {
         self.parts.iter().any(|p| matches!(p, WordPart::Dynamic(_)))

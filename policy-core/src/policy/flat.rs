@@ -51,6 +51,14 @@ impl Strs {
         self.text.get(span(&self.ends, i)).unwrap_or("")
     }
 
+    /// String `i`'s bytes (no character-boundary checks: for comparisons).
+    pub(crate) fn bytes(&self, i: usize) -> &[u8] {
+        self.text
+            .as_bytes()
+            .get(span(&self.ends, i))
+            .unwrap_or_default()
+    }
+
     /// The strings in order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &str> + '_ {
         (0..self.len()).map(|i| self.get(i))

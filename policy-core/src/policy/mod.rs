@@ -382,6 +382,13 @@ fn real_locations(
     env: &Env,
 ) -> Vec<(usize, crate::paths::PathError)> {
     let mut bad = Vec::new();
+    let has_path = |a: &Action| match a {
+        Action::FileRead(f) | Action::FileWrite(f) | Action::FileDelete(f) => f.resolved.is_some(),
+        _ => false,
+    };
+    if !fx.actions.iter().any(has_path) {
+        return bad;
+    }
     let mut out = Vec::with_capacity(fx.actions.len());
     let mut out_parents = Vec::with_capacity(fx.parents.len());
     let mut out_parsed = Vec::with_capacity(fx.parsed.len());
@@ -763,6 +770,7 @@ impl Policy {
         } = fx;
         // Call-level tokens (tool name, raw text) for candidate selection.
         let scan = self.prefilter.scan_call(call);
+        let mut scratch = prefilter::Scratch::default();
         let mut hits = Vec::new();
         let mut allowed = vec![false; actions.len()];
         // WASM rules: (rule index, first action its `match` gate holds on).
@@ -811,7 +819,9 @@ impl Policy {
             self.setting_hits(a, env, &mut |r: &str, d: Decision, m: &str| {
                 hit(r, d, m, None, &[])
             });
-            for idx in self.prefilter.candidates(&scan, a, parsed.as_ref()) {
+            self.prefilter
+                .candidates_into(&scan, a, parsed.as_ref(), &mut scratch);
+            for &idx in &scratch.out {
                 let Some(r) = self.rules.get(idx) else {
                     continue;
                 };

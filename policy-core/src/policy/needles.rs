@@ -140,6 +140,17 @@ impl Needles {
         if self.checks.fetch_add(1, Ordering::Relaxed) >= MAX_CHECKS {
             return true;
         }
+        self.may_match(text)
+    }
+
+    /// False when `text` cannot match the regex (it contains none of the
+    /// needles); true when it may. Unlike [`Needles::admit`], never gives up
+    /// checking: for candidate selection, which has no automaton to fall
+    /// back on.
+    pub(crate) fn may_match(&self, text: &[u8]) -> bool {
+        if self.ascii_only && !text.is_ascii() {
+            return true;
+        }
         let mut buf = [0u8; SHORT];
         let owned: Vec<u8>;
         let lower: &[u8] = match buf.get_mut(..text.len()) {
@@ -161,7 +172,19 @@ impl Needles {
 /// a `memmem` searcher costs more than it saves there).
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     if hay.len() <= SHORT {
-        needle.is_empty() || hay.windows(needle.len()).any(|w| w == needle)
+        // Compare the rest only where the first byte matches (a slice
+        // comparison per position is a `memcmp` call per position).
+        let Some((&first, rest)) = needle.split_first() else {
+            return true;
+        };
+        let Some(last) = hay.len().checked_sub(needle.len()) else {
+            return false;
+        };
+        hay.get(..=last)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .any(|(i, &b)| b == first && hay.get(i + 1..i + needle.len()) == Some(rest))
     } else {
         memmem::find(hay, needle).is_some()
     }

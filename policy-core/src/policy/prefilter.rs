@@ -17,7 +17,8 @@
 //! classes (program, subcommand, flag, literal argument, action kind, context,
 //! wrapper), whose patterns are plain strings looked up in a sorted list, and
 //! the `program args…` line, whose Claude command patterns are a whole line or
-//! a line prefix compared directly. Tool-name globs and free-text patterns
+//! a line prefix compared directly; both compare the first eight bytes as one
+//! integer before any string. Tool-name globs and free-text patterns
 //! (argument regexes, `code` over a code execution's text, `raw` over the
 //! command text) are matched by a forward lazy DFA (for free text, its ASCII
 //! form on ASCII tokens) or a `meta::Regex`, built on first use — and not at
@@ -25,19 +26,29 @@
 //! ([`crate::policy::needles`]).
 //!
 //! An action scans its tokens through the DFAs, which sets the pattern ids that
-//! fire; each fired pattern leads to the alternatives whose first group holds
-//! it, and those whose other groups fired too make their rules candidates.
-//! Rules with an alternative that requires nothing (only `not:`, `path:`, …)
-//! are generic: candidates for every action.
+//! fire; each fired pattern leads to the alternatives whose first group (the
+//! **index group**) holds it, and those whose other groups fired too make
+//! their rules candidates. The index group is the alternative's most
+//! selective cheap group ([`Class::rank`]: a command prefix or a literal
+//! argument before a subcommand word, a flag, and a program name that dozens
+//! of rules share), so `git status` visits only the few `git` rules that
+//! require nothing rarer. Free-text patterns beside a cheap group (`program:
+//! git` with an argument regex) are not scanned: they move to the **lazy
+//! classes**, checked only for an alternative whose other groups hold, and
+//! only by their required literals ([`Needles::may_match`]): a necessary
+//! condition, so the rule's own matcher still decides. Rules with an
+//! alternative that requires nothing (only `not:`, `path:`, …) are generic:
+//! candidates for every action.
 //!
 //! Soundness: a group is extracted only from conditions the full matcher
 //! requires — top-level keys and `all:` children are conjoined (each
 //! alternative of one with each of the other), `any:` children's
 //! alternatives are joined, and past [`MAX_ALTS`] alternatives are merged
 //! into one (the union of each one's most selective group). `not:`,
-//! `no_flag`, `no_arg` contribute nothing. An alternative keeps its cheap
-//! groups (DFA or literal classes), or its most selective free-text group
-//! when it has no cheap one. A class whose DFA exceeds [`MAX_DFA_BYTES`]
+//! `no_flag`, `no_arg` contribute nothing. An alternative's index group is
+//! always of a scanned class (a lazy one never fires; an entry that has one
+//! first counts as requiring nothing). A lazy pattern without required
+//! literals only needs a token to look at. A class whose DFA exceeds [`MAX_DFA_BYTES`]
 //! falls back to a `meta::Regex`; a class that cannot be compiled at all
 //! fires every one of its patterns. So the candidates are always a superset
 //! of the rules that match (`prefilter_is_sound` checks it against trying
@@ -100,10 +111,20 @@ pub(crate) enum Class {
     Context,
     /// Each wrapper the action was found under (`sudo`, `env`, …).
     Wrapper,
+    /// Argument regexes of an alternative that has a cheap group: never
+    /// scanned, checked only when the alternative's other groups hold, by
+    /// their [`Needles`] against each argument's text.
+    ArgLazy,
+    /// Code regexes checked like [`Class::ArgLazy`], against a code
+    /// execution's known code.
+    CodeLazy,
+    /// Raw-text regexes checked like [`Class::ArgLazy`], against the raw
+    /// command text.
+    RawLazy,
 }
 
 /// Every class, in order (`Class as usize` indexes this).
-pub(crate) const CLASSES: [Class; 13] = [
+pub(crate) const CLASSES: [Class; 16] = [
     Class::Program,
     Class::Subcommand,
     Class::Flag,
@@ -117,12 +138,40 @@ pub(crate) const CLASSES: [Class; 13] = [
     Class::ArgWord,
     Class::Context,
     Class::Wrapper,
+    Class::ArgLazy,
+    Class::CodeLazy,
+    Class::RawLazy,
 ];
 
 impl Class {
     /// Patterns must match the whole token (searched anchored, `$` appended).
     fn anchored(self) -> bool {
-        !matches!(self, Class::ArgRegex | Class::Code | Class::Raw)
+        !matches!(
+            self,
+            Class::ArgRegex
+                | Class::Code
+                | Class::Raw
+                | Class::ArgLazy
+                | Class::CodeLazy
+                | Class::RawLazy
+        )
+    }
+
+    /// Checked only on demand by needles (see [`Class::ArgLazy`]), never
+    /// scanned.
+    fn lazy(self) -> bool {
+        matches!(self, Class::ArgLazy | Class::CodeLazy | Class::RawLazy)
+    }
+
+    /// The lazy class a free-text pattern moves to when its alternative has
+    /// a cheap group to be indexed by.
+    fn deferred(self) -> Class {
+        match self {
+            Class::ArgRegex => Class::ArgLazy,
+            Class::Code => Class::CodeLazy,
+            Class::Raw => Class::RawLazy,
+            other => other,
+        }
     }
 
     /// Matched by a DFA that may be stored in the cache (else only by `meta`).
@@ -159,20 +208,27 @@ impl Class {
     }
 
     /// How selective a group on this class usually is (lower: fewer actions
-    /// fire it), for picking the rule's index group. Free-text classes are
-    /// also the expensive ones: they are kept only for rules with nothing else.
+    /// fire it), for picking the alternative's index group: a whole or
+    /// prefix command line names program and subcommand; a literal argument
+    /// (`--no-verify`, `/`) is rarer than a subcommand word, which is rarer
+    /// than a program name shared by dozens of rules (`git`). Free-text
+    /// classes are also the expensive ones to scan: one is scanned only for
+    /// an alternative with nothing else, and lazy classes are never scanned,
+    /// so they are never an index.
     fn rank(self) -> u8 {
         match self {
-            Class::Program => 0,
-            Class::Command => 1,
-            Class::Subcommand => 2,
-            Class::Flag | Class::Wrapper => 3,
-            Class::Arg | Class::ArgWord => 4,
-            Class::Tool | Class::Context => 5,
-            Class::Kind => 6,
-            Class::ArgRegex => 7,
-            Class::Code => 8,
-            Class::Raw => 9,
+            Class::Command => 0,
+            Class::ArgWord => 1,
+            Class::Arg => 2,
+            Class::Subcommand => 3,
+            Class::Flag | Class::Wrapper => 4,
+            Class::Program => 5,
+            Class::Tool | Class::Context => 6,
+            Class::Kind => 7,
+            Class::ArgRegex => 8,
+            Class::Code => 9,
+            Class::Raw => 10,
+            Class::ArgLazy | Class::CodeLazy | Class::RawLazy => 11,
         }
     }
 
@@ -357,16 +413,26 @@ fn own_groups(m: &Matcher) -> Vec<Group> {
     out
 }
 
-/// The groups kept of one alternative: every cheap one (DFA classes, literal
-/// lookups, command prefixes), or when there is none, its most selective
-/// free-text group. Duplicates are dropped.
+/// The groups of one alternative, its index group first: the most selective
+/// cheap one (DFA classes, literal lookups, command prefixes), or when there
+/// is none, the most selective other group, which is scanned. The other
+/// groups follow, cheapest first; their free-text patterns move to the lazy
+/// classes (checked by needles, only for an action whose other groups hold).
+/// Duplicates are dropped.
 fn chosen(mut alt: Alt) -> Alt {
-    alt.sort_by_key(|g| group_rank(g));
-    let any_cheap = alt.iter().any(|g| g.iter().all(|(c, _)| c.cheap()));
+    alt.sort_by_key(|g| (group_rank(g), g.len()));
+    if let Some(i) = alt.iter().position(|g| g.iter().all(|(c, _)| c.cheap())) {
+        let index = alt.remove(i);
+        alt.insert(0, index);
+    }
     let mut out: Alt = Vec::new();
-    for g in alt {
-        let cheap = g.iter().all(|(c, _)| c.cheap());
-        if (cheap || (!any_cheap && out.is_empty())) && !out.contains(&g) {
+    for (i, g) in alt.into_iter().enumerate() {
+        let g: Group = if i == 0 {
+            g
+        } else {
+            g.into_iter().map(|(c, p)| (c.deferred(), p)).collect()
+        };
+        if !out.contains(&g) {
             out.push(g);
         }
     }
@@ -392,6 +458,9 @@ enum Engine {
     /// Patterns this version cannot read (from a damaged cache entry):
     /// every one counts as fired.
     All,
+    /// A lazy class ([`Class::lazy`]): never scanned; a pattern is checked
+    /// by its needles when an alternative needs it.
+    Lazy,
     /// Built on first use: a forward lazy DFA over the patterns (for a
     /// free-text class, their ASCII form, used on ASCII tokens; see
     /// [`crate::policy::forward`]), and a `meta::Regex` for what the DFA
@@ -414,6 +483,34 @@ struct ClassSet {
     /// Global id of the first pattern.
     base: u32,
     engine: Engine,
+    /// For [`Engine::Literal`] and [`Engine::Prefix`]: each pattern's (for
+    /// a command pattern, its text's) [`prefix_key`], non-decreasing as the
+    /// patterns are sorted. Most comparisons are decided by these integers,
+    /// without a string comparison.
+    keys: Vec<u64>,
+    /// For [`Engine::Prefix`]: each pattern text's [`key_mask`].
+    masks: Vec<u64>,
+}
+
+/// The first eight bytes of `s` as a big-endian integer, zero-padded: `a <= b`
+/// implies `prefix_key(a) <= prefix_key(b)`, and a string equal to (or
+/// starting with) another has the same first bytes.
+fn prefix_key(s: &[u8]) -> u64 {
+    let mut b = [0u8; 8];
+    let n = s.len().min(8);
+    if let (Some(dst), Some(src)) = (b.get_mut(..n), s.get(..n)) {
+        dst.copy_from_slice(src);
+    }
+    u64::from_be_bytes(b)
+}
+
+/// The mask of the first `len` bytes of a [`prefix_key`].
+fn key_mask(len: usize) -> u64 {
+    match len {
+        0 => 0,
+        1..=7 => !0u64 << (64 - 8 * len),
+        _ => !0,
+    }
 }
 
 /// The full pattern of a class member: anchored classes match whole tokens.
@@ -493,6 +590,8 @@ impl ClassSet {
     fn new(class: Class, patterns: Strs, base: u32, dfa: Option<dense::DFA<Vec<u32>>>) -> ClassSet {
         let engine = if patterns.is_empty() {
             Engine::Empty
+        } else if class.lazy() {
+            Engine::Lazy
         } else if class.literal() {
             Engine::Literal
         } else if class == Class::Command && !patterns.iter().all(|p| p.starts_with(['=', '*'])) {
@@ -509,19 +608,36 @@ impl ClassSet {
         } else {
             Engine::meta()
         };
+        let keys = match engine {
+            Engine::Literal => patterns.iter().map(|p| prefix_key(p.as_bytes())).collect(),
+            Engine::Prefix => patterns
+                .iter()
+                .map(|p| prefix_key(command_text(p).as_bytes()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let masks = match engine {
+            Engine::Prefix => patterns
+                .iter()
+                .map(|p| key_mask(command_text(p).len()))
+                .collect(),
+            _ => Vec::new(),
+        };
         ClassSet {
             class,
             patterns,
             needles: Vec::new(),
             base,
             engine,
+            keys,
+            masks,
         }
     }
 
     /// The required literals of this class's patterns, when it is matched by
-    /// `meta` (see [`ClassSet::needles`]).
+    /// `meta` or checked lazily (see [`ClassSet::needles`]).
     fn extract_needles(&self) -> Vec<Option<Needles>> {
-        if !matches!(self.engine, Engine::Meta { .. }) {
+        if !matches!(self.engine, Engine::Meta { .. } | Engine::Lazy) {
             return Vec::new();
         }
         self.patterns
@@ -536,33 +652,54 @@ impl ClassSet {
         }
     }
 
+    /// Whether pattern `id` (local to the class) may match one of `tokens`:
+    /// false only when its needles rule every token out (for a lazy class).
+    fn may_match<T: AsRef<str>>(&self, id: usize, mut tokens: impl Iterator<Item = T>) -> bool {
+        match self.needles.get(id) {
+            Some(Some(n)) => tokens.any(|t| n.may_match(t.as_ref().as_bytes())),
+            // No needles (or none stored): only a token at all is required.
+            _ => tokens.next().is_some(),
+        }
+    }
+
     /// Sets the bits of the patterns matching `token`.
     fn scan(&self, token: &str, fired: &mut [u64]) {
         match &self.engine {
-            Engine::Empty => {}
+            Engine::Empty | Engine::Lazy => {}
             Engine::Literal => {
-                let n = self.patterns.len();
-                let pat = |id: usize| self.patterns.get(id);
-                let from = partition_point(n, |id| pat(id) < token);
-                for id in (from..n).take_while(|&id| pat(id) == token) {
-                    set_bit(fired, self.base as usize + id);
+                let key = prefix_key(token.as_bytes());
+                let from = self.keys.partition_point(|&k| k < key);
+                let same = self.keys.get(from..).unwrap_or_default();
+                for (id, _) in same.iter().enumerate().take_while(|(_, &k)| k == key) {
+                    let id = from + id;
+                    if self.patterns.bytes(id) == token.as_bytes() {
+                        set_bit(fired, self.base as usize + id);
+                    }
                 }
             }
             Engine::All => self.fire_all(fired),
             Engine::Prefix => {
-                let n = self.patterns.len();
-                let pattern = |id: usize| self.patterns.get(id);
-                let first = token.as_bytes().first().copied();
-                let text_first = |id: usize| command_text(pattern(id)).as_bytes().first().copied();
-                // An empty pattern text (`*` alone) sorts first and matches any line.
-                let empty = partition_point(n, |id| text_first(id).is_none());
-                let from = partition_point(n, |id| text_first(id) < first).max(empty);
-                let same = (from..n).take_while(|&id| text_first(id) == first);
-                for id in (0..empty).chain(same) {
-                    let p = pattern(id);
-                    let hit = match p.strip_prefix('=') {
-                        Some(whole) => token == whole,
-                        None => token.starts_with(command_text(p)),
+                // The patterns with an empty text (`*` alone matches any
+                // line) and those whose text starts with the line's first
+                // byte, of which the first eight bytes rule out most: a
+                // comparison of integers, then of strings for the rest.
+                let line = prefix_key(token.as_bytes());
+                let first = line & key_mask(1);
+                let empty = self.keys.partition_point(|&k| k == 0);
+                let from = self.keys.partition_point(|&k| k < first);
+                let to = self.keys.partition_point(|&k| k <= first | !key_mask(1));
+                let maybe = (0..empty).chain(from..to).filter(|&id| {
+                    match (self.keys.get(id), self.masks.get(id)) {
+                        (Some(&key), Some(&mask)) => line & mask == key,
+                        _ => true,
+                    }
+                });
+                for id in maybe {
+                    let p = self.patterns.bytes(id);
+                    let hit = match p.split_first() {
+                        Some((b'=', whole)) => token.as_bytes() == whole,
+                        Some((_, text)) => token.as_bytes().starts_with(text),
+                        None => false,
                     };
                     if hit {
                         set_bit(fired, self.base as usize + id);
@@ -650,22 +787,6 @@ impl Engine {
     }
 }
 
-/// The first of `0..n` for which `pred` is false, `pred` being true for a
-/// prefix of the range and false for the rest (`slice::partition_point` over
-/// indexes).
-fn partition_point(n: usize, pred: impl Fn(usize) -> bool) -> usize {
-    let (mut lo, mut hi) = (0, n);
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2;
-        if pred(mid) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    lo
-}
-
 /// A [`Class::Command`] pattern's text, after its mode character.
 fn command_text(pattern: &str) -> &str {
     pattern.get(1..).unwrap_or("")
@@ -735,6 +856,7 @@ fn derive(
     alt_rule: &[u32],
     rules: usize,
     total: usize,
+    lazy_base: u32,
 ) -> (Lists, Vec<u32>) {
     let mut pairs: Vec<(u32, u32)> = Vec::new();
     let mut indexed = vec![false; rules];
@@ -746,7 +868,13 @@ fn derive(
         if let Some(x) = indexed.get_mut(r) {
             *x = true;
         }
-        match gs.first() {
+        // An index group must be scanned: one of a lazy class (only from a
+        // damaged entry) would never fire, so such an alternative counts as
+        // requiring nothing.
+        let first = gs
+            .first()
+            .filter(|&&g| groups.get(g as usize).iter().all(|&p| p < lazy_base));
+        match first {
             None => {
                 if let Some(x) = open.get_mut(r) {
                     *x = true;
@@ -845,6 +973,9 @@ pub(crate) struct Prefilter {
     /// Number of rules.
     rules: usize,
     words: usize,
+    /// Global id of the first pattern of a lazy class (the lazy classes
+    /// come last).
+    lazy_base: u32,
 }
 
 impl std::fmt::Debug for Prefilter {
@@ -858,6 +989,7 @@ impl std::fmt::Debug for Prefilter {
                 Engine::Prefix => "prefix".to_string(),
                 Engine::All => "all".to_string(),
                 Engine::Meta { .. } => "meta".to_string(),
+                Engine::Lazy => "lazy".to_string(),
             };
             d.field(
                 &format!("{:?}", s.class),
@@ -878,8 +1010,22 @@ impl Default for Prefilter {
 
 /// Pattern ids that fired on a call's call-level tokens (tool, raw text).
 #[derive(Debug, Clone)]
-pub(crate) struct CallScan {
+/// Buffers [`Prefilter::candidates_into`] reuses across the actions of a
+/// call.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    /// The fired pattern bits.
     fired: Vec<u64>,
+    /// The candidates of the last action (rule indexes, in order).
+    pub(crate) out: Vec<usize>,
+    /// The `program args…` line.
+    line: String,
+}
+
+pub(crate) struct CallScan<'c> {
+    fired: Vec<u64>,
+    /// The raw command text (for [`Class::RawLazy`] checks).
+    raw: &'c str,
 }
 
 #[cfg(test)]
@@ -1057,8 +1203,11 @@ impl Prefilter {
             base += n;
         }
         let total = base as usize;
+        let lazy_base = sets
+            .get(Class::ArgLazy as usize)
+            .map_or(base, |s: &ClassSet| s.base);
         let (by_pattern, generic) =
-            derived.unwrap_or_else(|| derive(&groups, &alts, &alt_rule, rules, total));
+            derived.unwrap_or_else(|| derive(&groups, &alts, &alt_rule, rules, total, lazy_base));
         Prefilter {
             sets,
             rules,
@@ -1068,6 +1217,7 @@ impl Prefilter {
             by_pattern,
             generic: generic.into_iter().map(|r| r as usize).collect(),
             words: total.div_ceil(64),
+            lazy_base,
         }
     }
 
@@ -1094,55 +1244,79 @@ impl Prefilter {
     }
 
     /// Scans the call-level tokens: the tool name and the raw command text.
-    pub(crate) fn scan_call(&self, call: &ToolCall) -> CallScan {
+    pub(crate) fn scan_call<'c>(&self, call: &'c ToolCall) -> CallScan<'c> {
         let mut fired = vec![0u64; self.words];
         if let Some(s) = self.set(Class::Tool) {
             s.scan(&call.tool, &mut fired);
         }
+        let raw = call
+            .input
+            .get("command")
+            .and_then(|v| v.as_str())
+            .unwrap_or("");
         if let Some(s) = self.set(Class::Raw) {
-            let raw = call
-                .input
-                .get("command")
-                .and_then(|v| v.as_str())
-                .unwrap_or("");
             s.scan(raw, &mut fired);
         }
-        CallScan { fired }
+        CallScan { fired, raw }
     }
 
     /// The rules that may match `action` (indexes in definition order): a
     /// superset of those whose matcher holds.
+    #[cfg(test)]
     pub(crate) fn candidates(
         &self,
-        scan: &CallScan,
+        scan: &CallScan<'_>,
         action: &Action,
         parsed: Option<&ParsedArgs>,
     ) -> Vec<usize> {
+        let mut scratch = Scratch::default();
+        self.candidates_into(scan, action, parsed, &mut scratch);
+        scratch.out
+    }
+
+    /// The rules that may match `action` (indexes in definition order, a
+    /// superset of those whose matcher holds) into `scratch.out`, reusing
+    /// its buffers from one action to the next.
+    pub(crate) fn candidates_into(
+        &self,
+        scan: &CallScan<'_>,
+        action: &Action,
+        parsed: Option<&ParsedArgs>,
+        scratch: &mut Scratch,
+    ) {
+        let Scratch { fired, out, line } = scratch;
+        out.clear();
         #[cfg(test)]
         if BYPASS.with(|b| b.get()) {
-            return (0..self.rules).collect();
+            out.extend(0..self.rules);
+            return;
         }
-        let mut fired = scan.fired.clone();
+        fired.clear();
+        fired.extend_from_slice(&scan.fired);
         if let Some(s) = self.set(Class::Kind) {
-            s.scan(action.kind(), &mut fired);
+            s.scan(action.kind(), fired);
         }
         if let Some(o) = action.origin() {
             if let Some(s) = self.set(Class::Context) {
                 for c in &o.context {
-                    s.scan(context_name(c), &mut fired);
+                    s.scan(context_name(c), fired);
                 }
             }
             if let Some(s) = self.set(Class::Wrapper) {
                 for w in &o.wrappers {
-                    s.scan(w, &mut fired);
+                    s.scan(w, fired);
                 }
             }
         }
+        // The argument texts of an exec with a program (the only actions
+        // argument patterns are tried on).
+        let mut args: &[Word] = &[];
+        let mut code: Option<&str> = None;
         match action {
             Action::Exec(e) => {
                 if let Some(program) = &e.program {
                     if let Some(s) = self.set(Class::Program) {
-                        s.scan(program, &mut fired);
+                        s.scan(program, fired);
                     }
                     let sub = self.set(Class::Subcommand);
                     let flag = self.set(Class::Flag);
@@ -1156,77 +1330,83 @@ impl Prefilter {
                             }
                         };
                         if let (Some(s), Some(w)) = (sub, parsed.subcommand.first()) {
-                            s.scan(w, &mut fired);
+                            s.scan(w, fired);
                         }
                         if let Some(s) = flag {
                             for f in &parsed.flags {
-                                s.scan(&f.name, &mut fired);
+                                s.scan(&f.name, fired);
                             }
                         }
                     }
-                    let arg = self.set(Class::Arg);
-                    let arg_word = self.set(Class::ArgWord);
-                    let arg_re = self.set(Class::ArgRegex);
-                    let command = self.set(Class::Command);
-                    if arg.is_some() || arg_word.is_some() || arg_re.is_some() || command.is_some()
-                    {
-                        let texts: Vec<std::borrow::Cow<'_, str>> =
-                            e.args.iter().map(Word::text_cow).collect();
-                        for t in &texts {
-                            if let Some(s) = arg {
-                                s.scan(t, &mut fired);
-                            }
-                            if let Some(s) = arg_word {
-                                s.scan(t, &mut fired);
-                            }
-                            if let Some(s) = arg_re {
-                                s.scan(t, &mut fired);
+                    args = &e.args;
+                    for class in [Class::Arg, Class::ArgWord, Class::ArgRegex] {
+                        if let Some(s) = self.set(class) {
+                            for t in args {
+                                s.scan(&t.text_cow(), fired);
                             }
                         }
-                        if let Some(s) = command {
-                            let mut line = program.clone();
-                            for t in &texts {
-                                line.push(' ');
-                                line.push_str(t);
-                            }
-                            s.scan(&line, &mut fired);
+                    }
+                    if let Some(s) = self.set(Class::Command) {
+                        line.clear();
+                        line.push_str(program);
+                        for t in args {
+                            line.push(' ');
+                            line.push_str(&t.text_cow());
                         }
+                        s.scan(line, fired);
                     }
                 }
             }
             Action::CodeExec(c) => {
-                if let (Some(s), Some(code)) = (self.set(Class::Code), &c.code) {
-                    s.scan(code, &mut fired);
+                code = c.code.as_deref();
+                if let (Some(s), Some(code)) = (self.set(Class::Code), code) {
+                    s.scan(code, fired);
                 }
             }
             _ => {}
         }
-        let mut out: Vec<usize> = Vec::new();
+        // Whether global pattern `id` fired, or for a lazy class, may match.
+        let holds = |id: u32| -> bool {
+            if id < self.lazy_base {
+                return bit(fired, id);
+            }
+            let lazy = self.sets.get(Class::ArgLazy as usize..).unwrap_or_default();
+            let Some(s) = lazy
+                .iter()
+                .find(|s| id >= s.base && id - s.base < s.patterns.len() as u32)
+            else {
+                return true;
+            };
+            let local = (id - s.base) as usize;
+            match s.class {
+                Class::ArgLazy => s.may_match(local, args.iter().map(Word::text_cow)),
+                Class::CodeLazy => s.may_match(local, code.into_iter()),
+                _ => s.may_match(local, std::iter::once(scan.raw)),
+            }
+        };
         for (wi, &w) in fired.iter().enumerate() {
             let mut w = w;
             while w != 0 {
                 let p = wi * 64 + w.trailing_zeros() as usize;
                 w &= w - 1;
                 for &a in self.by_pattern.get(p) {
-                    let ok = self.alts.get(a as usize).iter().all(|&g| {
-                        self.groups
-                            .get(g as usize)
-                            .iter()
-                            .any(|&id| bit(&fired, id))
-                    });
+                    let ok = self
+                        .alts
+                        .get(a as usize)
+                        .iter()
+                        .all(|&g| self.groups.get(g as usize).iter().any(|&id| holds(id)));
                     if let (true, Some(&r)) = (ok, self.alt_rule.get(a as usize)) {
                         out.push(r as usize);
                     }
                 }
             }
         }
-        if out.is_empty() {
-            return self.generic.clone();
-        }
+        let indexed = !out.is_empty();
         out.extend_from_slice(&self.generic);
-        out.sort_unstable();
-        out.dedup();
-        out
+        if indexed {
+            out.sort_unstable();
+            out.dedup();
+        }
     }
 }
 
@@ -1291,6 +1471,8 @@ mod tests {
         "rb",
         "a b",
         "$X",
+        "MAIN",
+        "ma\u{130}n",
     ];
     const COMMANDS: &[&str] = &["git push:*", "npm run *", "ls", "rm *", "git *", "curl*"];
     const KINDS: &[&str] = &[
@@ -1313,7 +1495,9 @@ mod tests {
         "eval",
     ];
     const WRAPPERS: &[&str] = &["sudo", "env", "xargs", "timeout"];
-    const REGEXES: &[&str] = &["^\\+", "^~", "rm", "push", "x\\.sh$", "^-", "(?i)MAIN"];
+    const REGEXES: &[&str] = &[
+        "^\\+", "^~", "rm", "push", "x\\.sh$", "^-", "(?i)MAIN", "^\\w+$",
+    ];
     const GLOBS: &[&str] = &["*.sh", "/home/*", "*", "-?", "[+]*", "**"];
 
     fn pick(v: &'static [&'static str]) -> impl Strategy<Value = String> {
@@ -1609,19 +1793,19 @@ mod tests {
     #[test]
     fn too_many_alternatives_merge_into_one() {
         let branches: String = (0..40)
-            .map(|i| format!("        - {{ program: p{i}, subcommand: go }}\n"))
+            .map(|i| format!("        - {{ program: p{i}, any_flag: [--go{i}] }}\n"))
             .collect();
         let p = rule_r(&format!("      any:\n{branches}"));
-        // One alternative: one group of the 40 programs (each branch's most
-        // selective group).
+        // One alternative: one group of each branch's most selective group
+        // (its flag, rarer than a program name).
         assert_eq!(p.prefilter.alt_rule, [0]);
-        assert_eq!(candidate_ids(&p, "p7 go"), ["r"]);
-        assert_eq!(candidate_ids(&p, "p39 stop"), ["r"]);
-        assert!(candidate_ids(&p, "p40 go").is_empty());
+        assert_eq!(candidate_ids(&p, "p7 --go7"), ["r"]);
+        assert_eq!(candidate_ids(&p, "p40 --go39"), ["r"]);
+        assert!(candidate_ids(&p, "p39 --stop").is_empty());
         // Nested `all:` of two 8-branch `any:`s: 64 > 32, the second merges.
         let any8 = |w: &str| -> String {
             (0..8)
-                .map(|i| format!("            - {{ program: {w}{i}, any_flag: [-x] }}\n"))
+                .map(|i| format!("            - {{ program: {w}{i}, action: exec }}\n"))
                 .collect()
         };
         let p = rule_r(&format!(
@@ -1632,6 +1816,42 @@ mod tests {
         assert_eq!(p.prefilter.alt_rule.len(), 8);
         // Each alternative still needs one of the `b` programs too.
         assert!(candidate_ids(&p, "a1 -x").is_empty());
+    }
+
+    #[test]
+    fn free_text_beside_a_cheap_group_is_checked_by_needles() {
+        // The argument regex is not scanned (the program is the index), but
+        // an action whose arguments hold none of its literals is ruled out.
+        let p = rule_r("      program: git\n      any_arg: [{regex: '(?i)^core\\.hookspath='}]\n");
+        let lazy = p
+            .prefilter
+            .set(super::Class::ArgLazy)
+            .map_or(0, |s| s.patterns.len());
+        assert_eq!(lazy, 1);
+        assert!(p.prefilter.set(super::Class::ArgRegex).is_none());
+        assert!(candidate_ids(&p, "git status").is_empty());
+        assert!(candidate_ids(&p, "git").is_empty());
+        assert_eq!(candidate_ids(&p, "git -c CORE.hooksPath=/x commit"), ["r"]);
+        // Needles are necessary, not sufficient: the matcher decides.
+        assert_eq!(candidate_ids(&p, "git log --grep core.hookspath="), ["r"]);
+        // A regex without required literals only needs an argument.
+        let p = rule_r("      program: git\n      any_arg: [{regex: '^\\w+$'}, \"--x\"]\n");
+        assert_eq!(candidate_ids(&p, "git status"), ["r"]);
+        assert!(candidate_ids(&p, "git").is_empty());
+        // Code and raw text, beside a cheap group.
+        let p = rule_r("      action: code_exec\n      code: 'os\\.remove'\n");
+        assert!(candidate_ids(&p, "python3 -c 'print(1)'").is_empty());
+        assert_eq!(
+            candidate_ids(&p, "python3 -c 'import os; os.remove(1)'"),
+            ["r"]
+        );
+        assert!(candidate_ids(&p, "python3 script.py").is_empty());
+        let p = rule_r("      program: npm\n      raw: 'STRICT_SSL=false'\n");
+        assert!(candidate_ids(&p, "npm install").is_empty());
+        assert_eq!(
+            candidate_ids(&p, "NPM_CONFIG_STRICT_SSL=false npm install"),
+            ["r"]
+        );
     }
 
     #[test]
@@ -1705,15 +1925,55 @@ mod tests {
         assert_eq!(bits[0], 1);
     }
 
+    /// Short strings over a small alphabet (with NUL and a multi-byte
+    /// character), so that many share their first eight bytes.
+    fn word() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            proptest::sample::select(&['a', 'b', ' ', '\0', '\u{e9}'][..]),
+            0..12,
+        )
+        .prop_map(|v| v.into_iter().collect())
+    }
+
     proptest! {
-        /// The index form of binary search agrees with the slice one.
+        /// The literal and prefix engines (binary search and first-byte
+        /// ranges over prefix keys) fire exactly the patterns a direct
+        /// comparison names.
         #[test]
-        fn partition_point_over_indexes(mut v in proptest::collection::vec(0u8..20, 0..40), x in 0u8..21) {
-            v.sort_unstable();
-            prop_assert_eq!(
-                super::partition_point(v.len(), |i| v[i] < x),
-                v.partition_point(|&y| y < x)
-            );
+        fn literal_and_prefix_scans_agree_with_comparison(
+            words in proptest::collection::vec(word(), 0..24),
+            whole in proptest::collection::vec(any::<bool>(), 24),
+            tokens in proptest::collection::vec(word(), 1..8),
+        ) {
+            let mut lits = words.clone();
+            lits.sort();
+            lits.dedup();
+            let lit = super::ClassSet::new(super::Class::Program, lits.iter().cloned().collect(), 0, None);
+            let mut cmds: Vec<String> = words
+                .iter()
+                .zip(&whole)
+                .map(|(w, &x)| format!("{}{w}", if x { '=' } else { '*' }))
+                .collect();
+            cmds.sort_by(|a, b| super::command_text(a).cmp(super::command_text(b)));
+            let cmd = super::ClassSet::new(super::Class::Command, cmds.iter().cloned().collect(), 0, None);
+            for t in &tokens {
+                let mut bits = vec![0u64; 1];
+                lit.scan(t, &mut bits);
+                let want: Vec<bool> = lits.iter().map(|l| l == t).collect();
+                let got: Vec<bool> = (0..lits.len() as u32).map(|i| super::bit(&bits, i)).collect();
+                prop_assert_eq!(got, want, "literal {:?} in {:?}", t, lits);
+                let mut bits = vec![0u64; 1];
+                cmd.scan(t, &mut bits);
+                let want: Vec<bool> = cmds
+                    .iter()
+                    .map(|c| match c.strip_prefix('=') {
+                        Some(w) => t == w,
+                        None => t.starts_with(super::command_text(c)),
+                    })
+                    .collect();
+                let got: Vec<bool> = (0..cmds.len() as u32).map(|i| super::bit(&bits, i)).collect();
+                prop_assert_eq!(got, want, "command {:?} in {:?}", t, cmds);
+            }
         }
     }
 

@@ -212,7 +212,7 @@ impl Parser {
         while i < args.len() {
             let word = &args[i];
             if !self.options_done {
-                let whole = word.as_literal();
+                let whole = word.literal_cow();
                 if whole.as_deref() == Some("--") {
                     self.out.dashdash = true;
                     self.out.dashdash_at = Some(self.out.operands.len());
@@ -220,7 +220,7 @@ impl Parser {
                     i += 1;
                     continue;
                 }
-                let prefix = word.literal_prefix();
+                let prefix = word.literal_prefix_cow();
                 let looks_like_option =
                     prefix.starts_with('-') && (prefix.len() > 1 || word.is_dynamic());
                 if looks_like_option && !self.is_mode_word(whole.as_deref()) {
@@ -275,7 +275,7 @@ impl Parser {
 
     fn operand(&mut self, word: &Word) {
         if self.out.operands.is_empty() && self.out.dashdash_at.is_none() {
-            if let Some(text) = word.as_literal() {
+            if let Some(text) = word.literal_cow() {
                 if self.spec.toolchain_arg && self.out.subcommand.is_empty() {
                     if let Some(toolchain) = text.strip_prefix('+') {
                         self.push_flag("+toolchain".into(), Some(Word::literal(toolchain)));
@@ -286,16 +286,16 @@ impl Parser {
                 if let Some(child) = current
                     .subcommands
                     .iter()
-                    .find(|s| s.names.contains(&text.as_str()))
+                    .find(|s| s.names.contains(&&*text))
                 {
-                    let canonical = child.names.first().copied().unwrap_or(text.as_str());
+                    let canonical = child.names.first().copied().unwrap_or(&text);
                     self.out.subcommand.push(canonical.to_string());
                     self.chain.push(child);
                     self.implicit_used = 0;
                     return;
                 }
                 if self.implicit_used < current.implicit_subcommands {
-                    self.out.subcommand.push(text);
+                    self.out.subcommand.push(text.into_owned());
                     self.implicit_used += 1;
                     return;
                 }
@@ -315,7 +315,7 @@ impl Parser {
     /// Parses the option word at `i`; returns the index of the next word.
     fn option(&mut self, args: &[Word], i: usize) -> usize {
         let word = &args[i];
-        let prefix = word.literal_prefix();
+        let prefix = word.literal_prefix_cow();
         match self.spec.syntax {
             Syntax::GoFlag => self.go_option(args, i),
             _ if prefix.starts_with("--") => self.long_option(args, i),
@@ -332,7 +332,7 @@ impl Parser {
 
     fn long_option(&mut self, args: &[Word], i: usize) -> usize {
         let word = &args[i];
-        let prefix = word.literal_prefix();
+        let prefix = word.literal_prefix_cow();
         let body = &prefix[2..];
         if let Some(eq) = body.find('=') {
             let name = self.resolve_long(&format!("--{}", &body[..eq]));
@@ -356,7 +356,7 @@ impl Parser {
                 let guess = self.current().guess_long_values;
                 let next_is_value = args
                     .get(i + 1)
-                    .is_some_and(|n| !n.literal_prefix().starts_with('-'));
+                    .is_some_and(|n| !n.literal_prefix_cow().starts_with('-'));
                 if guess && next_is_value {
                     self.take_next(name, args, i)
                 } else {
@@ -369,13 +369,13 @@ impl Parser {
 
     fn short_option(&mut self, args: &[Word], i: usize) -> usize {
         let word = &args[i];
-        let prefix = word.literal_prefix();
+        let prefix = word.literal_prefix_cow();
         // A whole word that is a known multi-letter option (`zip -TT`, `socat -lf`, `-nv`).
         if !word.is_dynamic() && prefix.chars().count() > 2 {
             match self.kind(&prefix) {
-                OptKind::Value => return self.take_next(prefix, args, i),
+                OptKind::Value => return self.take_next(prefix.into_owned(), args, i),
                 OptKind::Optional | OptKind::Flag => {
-                    self.push_flag(prefix, None);
+                    self.push_flag(prefix.into_owned(), None);
                     return i + 1;
                 }
                 OptKind::Unknown => {}
@@ -387,15 +387,15 @@ impl Parser {
                 return i + 1;
             }
             return match self.kind(&prefix) {
-                OptKind::Value => self.take_next(prefix, args, i),
+                OptKind::Value => self.take_next(prefix.into_owned(), args, i),
                 _ => {
-                    self.push_flag(prefix, None);
+                    self.push_flag(prefix.into_owned(), None);
                     i + 1
                 }
             };
         }
         if !word.is_dynamic() && prefix[1..].chars().all(|c| c.is_ascii_digit()) {
-            self.push_flag(prefix, None);
+            self.push_flag(prefix.into_owned(), None);
             return i + 1;
         }
         for (idx, c) in prefix.char_indices().skip(1) {
@@ -429,7 +429,7 @@ impl Parser {
 
     fn go_option(&mut self, args: &[Word], i: usize) -> usize {
         let word = &args[i];
-        let prefix = word.literal_prefix();
+        let prefix = word.literal_prefix_cow();
         let dashes = if prefix.starts_with("--") { 2 } else { 1 };
         let body = &prefix[dashes..];
         if let Some(eq) = body.find('=') {
@@ -490,7 +490,7 @@ fn parse_find(spec: &'static ProgramSpec, args: &[Word]) -> ParsedArgs {
     }
     // Start paths.
     while let Some(word) = args.get(i) {
-        let prefix = word.literal_prefix();
+        let prefix = word.literal_prefix_cow();
         let starts_expression = (prefix.starts_with('-') && prefix.len() > 1)
             || prefix == "("
             || prefix == "!"
