@@ -1,7 +1,9 @@
 //! Times the match stage (`Policy::evaluate_actions` on pre-normalized
 //! actions, the builtin default policy) on one command in a loop, for
 //! profiling with `perf record`:
-//! `cargo run --release -p policy-core --example match_prof -- "git status" 300000`.
+//! `cargo run --release -p policy-core --example match_prof -- "git status" 300000`
+//! (`POLICY_YAML` set: that policy instead, e.g. `version: 1` for the fixed
+//! cost of an empty one).
 use policy_core::policy::{Env, Policy};
 use policy_core::{normalize, ShellOptions, ToolCall};
 
@@ -13,7 +15,9 @@ fn main() {
         .nth(2)
         .and_then(|s| s.parse().ok())
         .unwrap_or(100_000);
-    let policy = match Policy::builtin("default") {
+    let policy = match std::env::var("POLICY_YAML")
+        .map_or_else(|_| Policy::builtin("default"), |y| Policy::from_yaml(&y))
+    {
         Ok(p) => p,
         Err(e) => {
             eprintln!("builtin policy: {e}");

@@ -770,7 +770,7 @@ impl Policy {
         } = fx;
         // Call-level tokens (tool name, raw text) for candidate selection.
         let scan = self.prefilter.scan_call(call);
-        let mut scratch = prefilter::Scratch::default();
+        let mut scratch = prefilter::Scratch::new();
         let mut hits = Vec::new();
         let mut allowed = vec![false; actions.len()];
         // WASM rules: (rule index, first action its `match` gate holds on).

@@ -111,6 +111,9 @@ pub(crate) enum Class {
     Context,
     /// Each wrapper the action was found under (`sudo`, `env`, …).
     Wrapper,
+    /// The tool name (a call-level token): globs without wildcards
+    /// (`Bash`, `WebFetch`), looked up as literals.
+    ToolWord,
     /// Argument regexes of an alternative that has a cheap group: never
     /// scanned, checked only when the alternative's other groups hold, by
     /// their [`Needles`] against each argument's text.
@@ -124,7 +127,7 @@ pub(crate) enum Class {
 }
 
 /// Every class, in order (`Class as usize` indexes this).
-pub(crate) const CLASSES: [Class; 16] = [
+pub(crate) const CLASSES: [Class; 17] = [
     Class::Program,
     Class::Subcommand,
     Class::Flag,
@@ -138,6 +141,7 @@ pub(crate) const CLASSES: [Class; 16] = [
     Class::ArgWord,
     Class::Context,
     Class::Wrapper,
+    Class::ToolWord,
     Class::ArgLazy,
     Class::CodeLazy,
     Class::RawLazy,
@@ -199,6 +203,7 @@ impl Class {
                 | Class::ArgWord
                 | Class::Context
                 | Class::Wrapper
+                | Class::ToolWord
         )
     }
 
@@ -223,7 +228,7 @@ impl Class {
             Class::Subcommand => 3,
             Class::Flag | Class::Wrapper => 4,
             Class::Program => 5,
-            Class::Tool | Class::Context => 6,
+            Class::Tool | Class::ToolWord | Class::Context => 6,
             Class::Kind => 7,
             Class::ArgRegex => 8,
             Class::Code => 9,
@@ -398,7 +403,13 @@ fn own_groups(m: &Matcher) -> Vec<Group> {
     if let Some(t) = &m.tool {
         let g: Option<Vec<Pat>> = t
             .iter()
-            .map(|g| glob_regex(&g.src).map(|r| (Class::Tool, format!("(?s:{r})"))))
+            .map(|g| {
+                if !g.src.contains(['*', '?', '[', ']', '{', '}', '\\']) {
+                    // Without wildcards a glob matches exactly its text.
+                    return Some((Class::ToolWord, g.src.clone()));
+                }
+                glob_regex(&g.src).map(|r| (Class::Tool, format!("(?s:{r})")))
+            })
             .collect();
         if let Some(g) = g {
             push(g);
@@ -490,6 +501,27 @@ struct ClassSet {
     keys: Vec<u64>,
     /// For [`Engine::Prefix`]: each pattern text's [`key_mask`].
     masks: Vec<u64>,
+    /// For an [`Engine::Literal`] class of [`BUCKETED`] patterns or more:
+    /// for each first byte `b`, where the patterns starting with `b` begin
+    /// (`b = 256`: the end), so a lookup searches only those.
+    buckets: Vec<u32>,
+}
+
+/// Literal classes this large get first-byte [`ClassSet::buckets`].
+const BUCKETED: usize = 32;
+
+/// Where the keys of each first byte begin in `keys` (non-decreasing), and
+/// the end: 257 offsets.
+fn first_byte_buckets(keys: &[u64]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(257);
+    let mut at = 0usize;
+    for b in 0..=256u64 {
+        while keys.get(at).is_some_and(|&k| k >> 56 < b) {
+            at += 1;
+        }
+        out.push(at as u32);
+    }
+    out
 }
 
 /// The first eight bytes of `s` as a big-endian integer, zero-padded: `a <= b`
@@ -623,6 +655,11 @@ impl ClassSet {
                 .collect(),
             _ => Vec::new(),
         };
+        let buckets = if matches!(engine, Engine::Literal) && keys.len() >= BUCKETED {
+            first_byte_buckets(&keys)
+        } else {
+            Vec::new()
+        };
         ClassSet {
             class,
             patterns,
@@ -631,6 +668,7 @@ impl ClassSet {
             engine,
             keys,
             masks,
+            buckets,
         }
     }
 
@@ -668,8 +706,14 @@ impl ClassSet {
             Engine::Empty | Engine::Lazy => {}
             Engine::Literal => {
                 let key = prefix_key(token.as_bytes());
-                let from = self.keys.partition_point(|&k| k < key);
-                let same = self.keys.get(from..).unwrap_or_default();
+                let b = (key >> 56) as usize;
+                let (lo, hi) = match (self.buckets.get(b), self.buckets.get(b + 1)) {
+                    (Some(&lo), Some(&hi)) => (lo as usize, hi as usize),
+                    _ => (0, self.keys.len()),
+                };
+                let range = self.keys.get(lo..hi).unwrap_or_default();
+                let from = lo + range.partition_point(|&k| k < key);
+                let same = self.keys.get(from..hi).unwrap_or_default();
                 for (id, _) in same.iter().enumerate().take_while(|(_, &k)| k == key) {
                     let id = from + id;
                     if self.patterns.bytes(id) == token.as_bytes() {
@@ -750,6 +794,12 @@ impl ClassSet {
                 if anchored || token.is_ascii() {
                     let dfa = fast.get_or_init(|| build_fast(self.class, &self.patterns));
                     if let Some(d) = dfa {
+                        // Most tokens match nothing: decided without the
+                        // allocation of a pattern set (an unanchored match
+                        // is necessary for an anchored one).
+                        if d.is_match(token.as_bytes()) == Some(false) {
+                            return;
+                        }
                         let mut set = PatternSet::new(d.pattern_len());
                         if d.which(token.as_bytes(), anchored, &mut set).is_some() {
                             for p in set.iter() {
@@ -1022,6 +1072,17 @@ pub(crate) struct Scratch {
     line: String,
 }
 
+impl Scratch {
+    /// Buffers with room for a typical action's candidates.
+    pub(crate) fn new() -> Scratch {
+        Scratch {
+            fired: Vec::new(),
+            out: Vec::with_capacity(16),
+            line: String::with_capacity(64),
+        }
+    }
+}
+
 pub(crate) struct CallScan<'c> {
     fired: Vec<u64>,
     /// The raw command text (for [`Class::RawLazy`] checks).
@@ -1246,8 +1307,10 @@ impl Prefilter {
     /// Scans the call-level tokens: the tool name and the raw command text.
     pub(crate) fn scan_call<'c>(&self, call: &'c ToolCall) -> CallScan<'c> {
         let mut fired = vec![0u64; self.words];
-        if let Some(s) = self.set(Class::Tool) {
-            s.scan(&call.tool, &mut fired);
+        for class in [Class::ToolWord, Class::Tool] {
+            if let Some(s) = self.set(class) {
+                s.scan(&call.tool, &mut fired);
+            }
         }
         let raw = call
             .input
@@ -1937,12 +2000,12 @@ mod tests {
 
     proptest! {
         /// The literal and prefix engines (binary search and first-byte
-        /// ranges over prefix keys) fire exactly the patterns a direct
-        /// comparison names.
+        /// ranges over prefix keys; with and without first-byte buckets)
+        /// fire exactly the patterns a direct comparison names.
         #[test]
         fn literal_and_prefix_scans_agree_with_comparison(
-            words in proptest::collection::vec(word(), 0..24),
-            whole in proptest::collection::vec(any::<bool>(), 24),
+            words in proptest::collection::vec(word(), 0..64),
+            whole in proptest::collection::vec(any::<bool>(), 64),
             tokens in proptest::collection::vec(word(), 1..8),
         ) {
             let mut lits = words.clone();

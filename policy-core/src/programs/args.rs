@@ -147,17 +147,17 @@ impl Parser {
     }
 
     /// The scopes whose options are accepted here, innermost first.
-    fn lookup_scopes(&self) -> Vec<&'static Scope> {
-        if self.spec.inherit_options {
-            self.chain.iter().rev().copied().collect()
+    fn lookup_scopes(&self) -> impl Iterator<Item = &'static Scope> + '_ {
+        let all = if self.spec.inherit_options {
+            self.chain.len()
         } else {
-            vec![self.current()]
-        }
+            1
+        };
+        self.chain.iter().rev().take(all).copied()
     }
 
     fn kind(&self, name: &str) -> OptKind {
         self.lookup_scopes()
-            .into_iter()
             .map(|s| s.kind(name))
             .find(|k| *k != OptKind::Unknown)
             .unwrap_or(OptKind::Unknown)
@@ -177,13 +177,15 @@ impl Parser {
         if !self.spec.prefix_long || !name.starts_with("--") || name.len() <= 2 {
             return name.to_string();
         }
-        let scopes = self.lookup_scopes();
-        let known: Vec<&'static str> = scopes.iter().flat_map(|s| s.long_names()).collect();
-        if known.contains(&name) {
+        let mut known = self.lookup_scopes().flat_map(|s| s.long_names());
+        if known.any(|k| k == name) {
             return name.to_string();
         }
-        let mut candidates: Vec<&'static str> =
-            known.into_iter().filter(|k| k.starts_with(name)).collect();
+        let mut candidates: Vec<&'static str> = self
+            .lookup_scopes()
+            .flat_map(|s| s.long_names())
+            .filter(|k| k.starts_with(name))
+            .collect();
         candidates.sort_unstable();
         candidates.dedup();
         match candidates.as_slice() {

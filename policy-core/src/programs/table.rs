@@ -420,15 +420,19 @@ impl ProgramSpec {
 /// The row for a program name: exact match first, then with a version suffix
 /// removed (`pip3.12` → `pip3` → `pip`).
 pub fn lookup(program: &str) -> Option<&'static ProgramSpec> {
-    // Length and first byte before the comparison: most names differ there,
-    // and a `memcmp` call per same-length name was most of a lookup.
+    // Only the rows with a name starting with the same byte, in table order.
     let find = |name: &str| {
-        let (len, first) = (name.len(), name.as_bytes().first());
-        PROGRAMS.iter().find(|p| {
-            p.names
-                .iter()
-                .any(|n| n.len() == len && n.as_bytes().first() == first && *n == name)
-        })
+        let first = name.as_bytes().first()?;
+        let mut rows = BY_FIRST_BYTE.get(usize::from(*first)).copied().unwrap_or(0);
+        while rows != 0 {
+            let i = rows.trailing_zeros() as usize;
+            rows &= rows - 1;
+            let p = PROGRAMS.get(i)?;
+            if p.names.contains(&name) {
+                return Some(p);
+            }
+        }
+        None
     };
     if let Some(p) = find(program) {
         return Some(p);
@@ -6297,12 +6301,39 @@ const NPX: ProgramSpec = ProgramSpec::new(
 // ---------------------------------------------------------------- the table
 
 /// Every row, in no particular order (names are unique across rows).
-pub static PROGRAMS: &[ProgramSpec] = &[
+pub static PROGRAMS: &[ProgramSpec] = PROGRAM_LIST;
+
+const PROGRAM_LIST: &[ProgramSpec] = &[
     RM, RMDIR, CP, MV, LN, CHMOD, CHOWN, DD, SHRED, TRUNCATE, TEE, TOUCH, MKDIR, CAT, HEAD, TAIL,
     LESS, MORE, SED, TAR, UNZIP, ZIP, BASE64, INSTALL, GPG, FIND, XARGS, CURL, WGET, SCP, RSYNC,
     SSH, NC, SOCAT, GIT, DOCKER, KUBECTL, HELM, TERRAFORM, AWS, GCLOUD, AZ, PSQL, MYSQL, REDIS_CLI,
     NPM, NPX, PIP, CARGO,
 ];
+
+// One bit per program in [`BY_FIRST_BYTE`].
+const _: () = assert!(PROGRAM_LIST.len() <= 64);
+
+/// For each byte: the programs (bits by index in [`PROGRAMS`]) with a name
+/// starting with it. Built at compile time, so that [`lookup`] compares a
+/// name with one or two rows' names instead of every row's.
+static BY_FIRST_BYTE: [u64; 256] = by_first_byte();
+
+const fn by_first_byte() -> [u64; 256] {
+    let mut table = [0u64; 256];
+    let mut i = 0;
+    while i < PROGRAM_LIST.len() {
+        let names = PROGRAM_LIST[i].names;
+        let mut j = 0;
+        while j < names.len() {
+            if let Some(&b) = names[j].as_bytes().first() {
+                table[b as usize] |= 1 << i;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    table
+}
 
 #[cfg(test)]
 mod tests {

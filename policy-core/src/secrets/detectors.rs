@@ -224,6 +224,9 @@ fn has(hay: &[u8], needle: &str) -> bool {
 /// Texts up to this many bytes are searched for triggers without `memmem`.
 const SHORT_HAY: usize = 512;
 
+/// Texts up to this length are lower-cased on the stack.
+const SHORT_TEXT: usize = 256;
+
 /// The detectors that may have a trigger in `lower` (the lower-cased text),
 /// as bits by index in [`SPECS`], plus [`FRAGMENT_BIT`] when a name fragment
 /// may occur: the union of [`TRIGGERS_BY_PAIR`] over the text's byte pairs.
@@ -308,10 +311,29 @@ fn regex(i: usize) -> Option<&'static Regex> {
 
 /// Every shape finding in `text` (not sorted).
 pub(super) fn scan_shapes(text: &str, out: &mut Vec<Finding>) {
-    // ASCII lower-casing keeps every byte offset.
-    let lower = text.to_ascii_lowercase();
+    // ASCII lower-casing keeps every byte offset (and UTF-8 validity); a
+    // short text is lower-cased on the stack.
+    let mut buf = [0u8; SHORT_TEXT];
+    let owned: String;
+    let lower: &str = match buf.get_mut(..text.len()) {
+        Some(b) => {
+            b.copy_from_slice(text.as_bytes());
+            b.make_ascii_lowercase();
+            match std::str::from_utf8(b) {
+                Ok(l) => l,
+                Err(_) => {
+                    owned = text.to_ascii_lowercase();
+                    &owned
+                }
+            }
+        }
+        None => {
+            owned = text.to_ascii_lowercase();
+            &owned
+        }
+    };
     let possible = possible(lower.as_bytes());
-    let wanted = candidates(&lower, possible);
+    let wanted = candidates(lower, possible);
     for i in 0..SPECS.len() {
         if wanted & (1 << i) == 0 {
             continue;
@@ -343,7 +365,7 @@ pub(super) fn scan_shapes(text: &str, out: &mut Vec<Finding>) {
         }
     }
     // Last: a specific kind found at the same span names it.
-    scan_assignments(text, &lower, possible, out);
+    scan_assignments(text, lower, possible, out);
 }
 
 /// `NAME=value` where NAME says secret and the value looks random.

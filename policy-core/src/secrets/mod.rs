@@ -63,6 +63,15 @@ pub struct Finding {
 /// Shortest base64 token worth decoding.
 const MIN_BASE64: usize = 16;
 
+/// No finding is shorter: an environment value counts from
+/// [`env::MIN_VALUE_BYTES`] bytes, the shortest shape (`ab://u:k9Z@h`, URL
+/// credentials) takes 12, and a base64 token [`MIN_BASE64`]. Shorter texts
+/// (most JSON keys: `command`, `url`) are not scanned.
+const MIN_SECRET_BYTES: usize = 8;
+
+// The environment's shortest value must not be under the shortcut.
+const _: () = assert!(env::MIN_VALUE_BYTES >= MIN_SECRET_BYTES);
+
 /// Base64 characters (both alphabets).
 const fn b64_table() -> [bool; 256] {
     let mut t = [false; 256];
@@ -178,6 +187,9 @@ pub fn scan(text: &str) -> Vec<Finding> {
 pub fn scan_with(text: &str, env: &SecretEnv) -> Vec<Finding> {
     let text = head(text, MAX_SCAN_BYTES);
     let mut out = Vec::new();
+    if text.len() < MIN_SECRET_BYTES {
+        return out;
+    }
     scan_plain(text, env, &mut out);
     for (at, token) in base64_tokens(text) {
         let Some(bytes) = decode_base64(token) else {
@@ -243,6 +255,18 @@ pub fn scan_json(value: &Value) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shortest_findings_are_not_under_the_shortcut() {
+        let env = SecretEnv::from_vars([("SERVICE_TOKEN", "Tq9-rW2x")]);
+        assert_eq!(scan_with("echo Tq9-rW2x", &env)[0].kind, "env-secret");
+        assert_eq!(scan_with("Tq9-rW2x", &env).len(), 1);
+        assert_eq!(
+            scan_with("ab://u:k9Z@h", &SecretEnv::empty())[0].kind,
+            "url-credentials"
+        );
+        assert!(scan_with("Tq9-rW2", &env).is_empty());
+    }
 
     fn kinds(text: &str) -> Vec<&'static str> {
         scan(text).into_iter().map(|f| f.kind).collect()
