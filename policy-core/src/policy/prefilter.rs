@@ -124,10 +124,14 @@ pub(crate) enum Class {
     /// Raw-text regexes checked like [`Class::ArgLazy`], against the raw
     /// command text.
     RawLazy,
+    /// Tool-name globs checked like [`Class::ArgLazy`], against the tool
+    /// name (their automaton is never built for a group that is not an
+    /// index).
+    ToolLazy,
 }
 
 /// Every class, in order (`Class as usize` indexes this).
-pub(crate) const CLASSES: [Class; 17] = [
+pub(crate) const CLASSES: [Class; 18] = [
     Class::Program,
     Class::Subcommand,
     Class::Flag,
@@ -145,6 +149,7 @@ pub(crate) const CLASSES: [Class; 17] = [
     Class::ArgLazy,
     Class::CodeLazy,
     Class::RawLazy,
+    Class::ToolLazy,
 ];
 
 impl Class {
@@ -164,7 +169,10 @@ impl Class {
     /// Checked only on demand by needles (see [`Class::ArgLazy`]), never
     /// scanned.
     fn lazy(self) -> bool {
-        matches!(self, Class::ArgLazy | Class::CodeLazy | Class::RawLazy)
+        matches!(
+            self,
+            Class::ArgLazy | Class::CodeLazy | Class::RawLazy | Class::ToolLazy
+        )
     }
 
     /// The lazy class a free-text pattern moves to when its alternative has
@@ -174,6 +182,7 @@ impl Class {
             Class::ArgRegex => Class::ArgLazy,
             Class::Code => Class::CodeLazy,
             Class::Raw => Class::RawLazy,
+            Class::Tool => Class::ToolLazy,
             other => other,
         }
     }
@@ -233,7 +242,7 @@ impl Class {
             Class::ArgRegex => 8,
             Class::Code => 9,
             Class::Raw => 10,
-            Class::ArgLazy | Class::CodeLazy | Class::RawLazy => 11,
+            Class::ArgLazy | Class::CodeLazy | Class::RawLazy | Class::ToolLazy => 11,
         }
     }
 
@@ -494,34 +503,69 @@ struct ClassSet {
     /// Global id of the first pattern.
     base: u32,
     engine: Engine,
-    /// For [`Engine::Literal`] and [`Engine::Prefix`]: each pattern's (for
-    /// a command pattern, its text's) [`prefix_key`], non-decreasing as the
-    /// patterns are sorted. Most comparisons are decided by these integers,
-    /// without a string comparison.
+    /// For [`Engine::Prefix`]: each pattern's text's [`prefix_key`],
+    /// non-decreasing as the patterns are sorted. Most comparisons are
+    /// decided by these integers, without a string comparison.
     keys: Vec<u64>,
     /// For [`Engine::Prefix`]: each pattern text's [`key_mask`].
     masks: Vec<u64>,
-    /// For an [`Engine::Literal`] class of [`BUCKETED`] patterns or more:
-    /// for each first byte `b`, where the patterns starting with `b` begin
-    /// (`b = 256`: the end), so a lookup searches only those.
+    /// For [`Engine::Literal`]: the patterns' keys and first-byte buckets,
+    /// built after [`LITERAL_WARMUP`] lookups. A hook process looks up a
+    /// token or two per class, for which computing every key (and the
+    /// buckets) up front costs more than the search; a long-running engine
+    /// searches faster with them.
+    literal_index: OnceLock<LiteralIndex>,
+    /// Lookups so far, until `literal_index` is built.
+    lookups: std::sync::atomic::AtomicU32,
+}
+
+/// Lookups of a literal class before its [`LiteralIndex`] is built.
+const LITERAL_WARMUP: u32 = 16;
+
+/// Search aids over a literal class's sorted patterns.
+struct LiteralIndex {
+    /// Each pattern's [`prefix_key`] (non-decreasing).
+    keys: Vec<u64>,
+    /// For each first byte `b`, where the keys starting with `b` begin
+    /// (`b = 256`: the end): 257 offsets.
     buckets: Vec<u32>,
 }
 
-/// Literal classes this large get first-byte [`ClassSet::buckets`].
-const BUCKETED: usize = 32;
-
-/// Where the keys of each first byte begin in `keys` (non-decreasing), and
-/// the end: 257 offsets.
-fn first_byte_buckets(keys: &[u64]) -> Vec<u32> {
-    let mut out = Vec::with_capacity(257);
-    let mut at = 0usize;
-    for b in 0..=256u64 {
-        while keys.get(at).is_some_and(|&k| k >> 56 < b) {
-            at += 1;
+impl LiteralIndex {
+    fn new(patterns: &Strs) -> LiteralIndex {
+        let keys: Vec<u64> = (0..patterns.len())
+            .map(|i| prefix_key(patterns.bytes(i)))
+            .collect();
+        let mut buckets = Vec::with_capacity(257);
+        let mut at = 0usize;
+        for b in 0..=256u64 {
+            while keys.get(at).is_some_and(|&k| k >> 56 < b) {
+                at += 1;
+            }
+            buckets.push(at as u32);
         }
-        out.push(at as u32);
+        LiteralIndex { keys, buckets }
     }
-    out
+
+    /// The range of patterns whose key is `key`.
+    fn equal(&self, key: u64) -> std::ops::Range<usize> {
+        let b = (key >> 56) as usize;
+        let (lo, hi) = match (self.buckets.get(b), self.buckets.get(b + 1)) {
+            (Some(&lo), Some(&hi)) => (lo as usize, hi as usize),
+            _ => (0, self.keys.len()),
+        };
+        let range = self.keys.get(lo..hi).unwrap_or_default();
+        let from = lo + range.partition_point(|&k| k < key);
+        let to = from
+            + self
+                .keys
+                .get(from..hi)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|&&k| k == key)
+                .count();
+        from..to
+    }
 }
 
 /// The first eight bytes of `s` as a big-endian integer, zero-padded: `a <= b`
@@ -641,7 +685,6 @@ impl ClassSet {
             Engine::meta()
         };
         let keys = match engine {
-            Engine::Literal => patterns.iter().map(|p| prefix_key(p.as_bytes())).collect(),
             Engine::Prefix => patterns
                 .iter()
                 .map(|p| prefix_key(command_text(p).as_bytes()))
@@ -655,11 +698,6 @@ impl ClassSet {
                 .collect(),
             _ => Vec::new(),
         };
-        let buckets = if matches!(engine, Engine::Literal) && keys.len() >= BUCKETED {
-            first_byte_buckets(&keys)
-        } else {
-            Vec::new()
-        };
         ClassSet {
             class,
             patterns,
@@ -668,7 +706,8 @@ impl ClassSet {
             engine,
             keys,
             masks,
-            buckets,
+            literal_index: OnceLock::new(),
+            lookups: std::sync::atomic::AtomicU32::new(0),
         }
     }
 
@@ -705,18 +744,37 @@ impl ClassSet {
         match &self.engine {
             Engine::Empty | Engine::Lazy => {}
             Engine::Literal => {
-                let key = prefix_key(token.as_bytes());
-                let b = (key >> 56) as usize;
-                let (lo, hi) = match (self.buckets.get(b), self.buckets.get(b + 1)) {
-                    (Some(&lo), Some(&hi)) => (lo as usize, hi as usize),
-                    _ => (0, self.keys.len()),
+                // Binary search by the first eight bytes as one integer;
+                // strings are compared only where those are equal.
+                let token = token.as_bytes();
+                let key = prefix_key(token);
+                let warm = self.literal_index.get().is_some()
+                    || self
+                        .lookups
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                        >= LITERAL_WARMUP;
+                let equal = if warm {
+                    self.literal_index
+                        .get_or_init(|| LiteralIndex::new(&self.patterns))
+                        .equal(key)
+                } else {
+                    let key_of = |id: usize| prefix_key(self.patterns.bytes(id));
+                    let (mut lo, mut hi) = (0, self.patterns.len());
+                    while lo < hi {
+                        let mid = lo + (hi - lo) / 2;
+                        if key_of(mid) < key {
+                            lo = mid + 1;
+                        } else {
+                            hi = mid;
+                        }
+                    }
+                    let n = (lo..self.patterns.len())
+                        .take_while(|&id| key_of(id) == key)
+                        .count();
+                    lo..lo + n
                 };
-                let range = self.keys.get(lo..hi).unwrap_or_default();
-                let from = lo + range.partition_point(|&k| k < key);
-                let same = self.keys.get(from..hi).unwrap_or_default();
-                for (id, _) in same.iter().enumerate().take_while(|(_, &k)| k == key) {
-                    let id = from + id;
-                    if self.patterns.bytes(id) == token.as_bytes() {
+                for id in equal {
+                    if self.patterns.bytes(id) == token {
                         set_bit(fired, self.base as usize + id);
                     }
                 }
@@ -1087,6 +1145,8 @@ pub(crate) struct CallScan<'c> {
     fired: Vec<u64>,
     /// The raw command text (for [`Class::RawLazy`] checks).
     raw: &'c str,
+    /// The tool name (for [`Class::ToolLazy`] checks).
+    tool: &'c str,
 }
 
 #[cfg(test)]
@@ -1320,7 +1380,11 @@ impl Prefilter {
         if let Some(s) = self.set(Class::Raw) {
             s.scan(raw, &mut fired);
         }
-        CallScan { fired, raw }
+        CallScan {
+            fired,
+            raw,
+            tool: &call.tool,
+        }
     }
 
     /// The rules that may match `action` (indexes in definition order): a
@@ -1444,7 +1508,8 @@ impl Prefilter {
             match s.class {
                 Class::ArgLazy => s.may_match(local, args.iter().map(Word::text_cow)),
                 Class::CodeLazy => s.may_match(local, code.into_iter()),
-                _ => s.may_match(local, std::iter::once(scan.raw)),
+                Class::ToolLazy => s.may_match(local, std::iter::once(scan.tool)),
+                _ => s.may_match(local, std::iter::once(scan.raw)), // RawLazy
             }
         };
         for (wi, &w) in fired.iter().enumerate() {
@@ -1999,9 +2064,10 @@ mod tests {
     }
 
     proptest! {
-        /// The literal and prefix engines (binary search and first-byte
-        /// ranges over prefix keys; with and without first-byte buckets)
-        /// fire exactly the patterns a direct comparison names.
+        /// The literal and prefix engines (binary search over prefix keys,
+        /// cold and past the warm-up with first-byte buckets; first-byte
+        /// ranges for command prefixes) fire exactly the patterns a direct
+        /// comparison names.
         #[test]
         fn literal_and_prefix_scans_agree_with_comparison(
             words in proptest::collection::vec(word(), 0..64),
@@ -2012,6 +2078,12 @@ mod tests {
             lits.sort();
             lits.dedup();
             let lit = super::ClassSet::new(super::Class::Program, lits.iter().cloned().collect(), 0, None);
+            // The same class past its warm-up (keys and buckets built).
+            let warm = super::ClassSet::new(super::Class::Program, lits.iter().cloned().collect(), 0, None);
+            for _ in 0..=super::LITERAL_WARMUP {
+                warm.scan("", &mut [0u64; 1]);
+            }
+            prop_assert!(lits.is_empty() || warm.literal_index.get().is_some());
             let mut cmds: Vec<String> = words
                 .iter()
                 .zip(&whole)
@@ -2024,7 +2096,11 @@ mod tests {
                 lit.scan(t, &mut bits);
                 let want: Vec<bool> = lits.iter().map(|l| l == t).collect();
                 let got: Vec<bool> = (0..lits.len() as u32).map(|i| super::bit(&bits, i)).collect();
-                prop_assert_eq!(got, want, "literal {:?} in {:?}", t, lits);
+                prop_assert_eq!(&got, &want, "literal {:?} in {:?}", t, lits);
+                let mut bits = vec![0u64; 1];
+                warm.scan(t, &mut bits);
+                let got: Vec<bool> = (0..lits.len() as u32).map(|i| super::bit(&bits, i)).collect();
+                prop_assert_eq!(&got, &want, "warm literal {:?} in {:?}", t, lits);
                 let mut bits = vec![0u64; 1];
                 cmd.scan(t, &mut bits);
                 let want: Vec<bool> = cmds
