@@ -550,22 +550,34 @@ impl LiteralIndex {
     /// The range of patterns whose key is `key`.
     fn equal(&self, key: u64) -> std::ops::Range<usize> {
         let b = (key >> 56) as usize;
-        let (lo, hi) = match (self.buckets.get(b), self.buckets.get(b + 1)) {
-            (Some(&lo), Some(&hi)) => (lo as usize, hi as usize),
-            _ => (0, self.keys.len()),
+        let bucket = match (self.buckets.get(b), self.buckets.get(b + 1)) {
+            (Some(&lo), Some(&hi)) => lo as usize..hi as usize,
+            _ => 0..self.keys.len(),
         };
-        let range = self.keys.get(lo..hi).unwrap_or_default();
-        let from = lo + range.partition_point(|&k| k < key);
-        let to = from
-            + self
-                .keys
-                .get(from..hi)
-                .unwrap_or_default()
-                .iter()
-                .take_while(|&&k| k == key)
-                .count();
-        from..to
+        equal_keys(bucket, key, |id| {
+            self.keys.get(id).copied().unwrap_or(u64::MAX)
+        })
     }
+}
+
+/// The ids within `range` whose key (`key_of`, non-decreasing over the
+/// range) is `key`: a binary search for the first, then a walk.
+fn equal_keys(
+    range: std::ops::Range<usize>,
+    key: u64,
+    key_of: impl Fn(usize) -> u64,
+) -> std::ops::Range<usize> {
+    let (mut lo, mut hi) = (range.start, range.end);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if key_of(mid) < key {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    let n = (lo..range.end).take_while(|&id| key_of(id) == key).count();
+    lo..lo + n
 }
 
 /// The first eight bytes of `s` as a big-endian integer, zero-padded: `a <= b`
@@ -684,19 +696,15 @@ impl ClassSet {
         } else {
             Engine::meta()
         };
-        let keys = match engine {
+        let (keys, masks) = match engine {
             Engine::Prefix => patterns
                 .iter()
-                .map(|p| prefix_key(command_text(p).as_bytes()))
-                .collect(),
-            _ => Vec::new(),
-        };
-        let masks = match engine {
-            Engine::Prefix => patterns
-                .iter()
-                .map(|p| key_mask(command_text(p).len()))
-                .collect(),
-            _ => Vec::new(),
+                .map(|p| {
+                    let text = command_text(p);
+                    (prefix_key(text.as_bytes()), key_mask(text.len()))
+                })
+                .unzip(),
+            _ => (Vec::new(), Vec::new()),
         };
         ClassSet {
             class,
@@ -758,20 +766,9 @@ impl ClassSet {
                         .get_or_init(|| LiteralIndex::new(&self.patterns))
                         .equal(key)
                 } else {
-                    let key_of = |id: usize| prefix_key(self.patterns.bytes(id));
-                    let (mut lo, mut hi) = (0, self.patterns.len());
-                    while lo < hi {
-                        let mid = lo + (hi - lo) / 2;
-                        if key_of(mid) < key {
-                            lo = mid + 1;
-                        } else {
-                            hi = mid;
-                        }
-                    }
-                    let n = (lo..self.patterns.len())
-                        .take_while(|&id| key_of(id) == key)
-                        .count();
-                    lo..lo + n
+                    equal_keys(0..self.patterns.len(), key, |id| {
+                        prefix_key(self.patterns.bytes(id))
+                    })
                 };
                 for id in equal {
                     if self.patterns.bytes(id) == token {
@@ -1509,7 +1506,9 @@ impl Prefilter {
                 Class::ArgLazy => s.may_match(local, args.iter().map(Word::text_cow)),
                 Class::CodeLazy => s.may_match(local, code.into_iter()),
                 Class::ToolLazy => s.may_match(local, std::iter::once(scan.tool)),
-                _ => s.may_match(local, std::iter::once(scan.raw)), // RawLazy
+                Class::RawLazy => s.may_match(local, std::iter::once(scan.raw)),
+                // Not a lazy class (only from a damaged entry): may match.
+                _ => true,
             }
         };
         for (wi, &w) in fired.iter().enumerate() {
