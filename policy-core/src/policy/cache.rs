@@ -801,7 +801,8 @@ fn decode_rule(bytes: &[u8]) -> Option<crate::policy::CompiledRule> {
         re.needles = needles
             .iter_mut()
             .find(|(src, _)| *src == re.src)
-            .and_then(|(_, n)| n.take());
+            .and_then(|(_, n)| n.take())
+            .map(Box::new);
     });
     Some(compiled)
 }

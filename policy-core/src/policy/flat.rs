@@ -100,6 +100,11 @@ impl Blobs {
     pub(crate) fn iter(&self) -> impl Iterator<Item = &[u8]> + '_ {
         (0..self.ends.len()).map(|i| self.get(i))
     }
+
+    /// The number of items.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
 }
 
 impl<B: AsRef<[u8]>> FromIterator<B> for Blobs {

@@ -35,8 +35,9 @@ use crate::policy::Env;
 pub(crate) struct LazyRegex {
     pub(crate) src: String,
     /// The regex's required literals, when known (a policy from the cache):
-    /// a text without any of them is not a match, without compiling.
-    pub(crate) needles: Option<Needles>,
+    /// a text without any of them is not a match, without compiling. Boxed:
+    /// most regexes of a loaded policy are never tried.
+    pub(crate) needles: Option<Box<Needles>>,
     compiled: OnceLock<Option<Regex>>,
     /// Boxed, like [`LazyGlob`]'s automaton: a `ForwardDfa` is ~750 bytes,
     /// and a cached policy's rules hold many patterns that never build one.

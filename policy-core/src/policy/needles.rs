@@ -47,24 +47,50 @@ const MAX_NEEDLES: usize = 64;
 /// ASCII characters only (Unicode folding pairs `ſ` with `s` and the Kelvin
 /// sign with `k`); so such needles rule out ASCII text only.
 #[derive(Debug, Serialize, Deserialize)]
+#[serde(from = "Stored", into = "Stored")]
 pub(crate) struct Needles {
-    /// Lower-cased, in one buffer (decoded from the cache with two
-    /// allocations, not one per literal).
+    /// Lower-cased and sorted, in one buffer (decoded from the cache with
+    /// two allocations, not one per literal).
     literals: Blobs,
+    /// Which texts positions may start a literal, computed from `literals`
+    /// (never stored, so a damaged cache cannot make it lie).
+    starts: Starts,
     /// Only ASCII text can be ruled out (the literals come from a regex
     /// whose `i` flags were dropped).
     ascii_only: bool,
     /// How often they were consulted: after [`MAX_CHECKS`], [`Needles::admit`]
     /// lets every text through, so a long-running process builds the
     /// automaton, which then decides faster than the needles.
-    #[serde(skip)]
     checks: AtomicU32,
+}
+
+/// What the compiled-policy cache stores of a [`Needles`].
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    literals: Blobs,
+    ascii_only: bool,
+}
+
+impl From<Stored> for Needles {
+    fn from(s: Stored) -> Needles {
+        Needles::new(s.literals, s.ascii_only)
+    }
+}
+
+impl From<Needles> for Stored {
+    fn from(n: Needles) -> Stored {
+        Stored {
+            literals: n.literals,
+            ascii_only: n.ascii_only,
+        }
+    }
 }
 
 impl Clone for Needles {
     fn clone(&self) -> Needles {
         Needles {
             literals: self.literals.clone(),
+            starts: self.starts.clone(),
             ascii_only: self.ascii_only,
             checks: AtomicU32::new(self.checks.load(Ordering::Relaxed)),
         }
@@ -124,11 +150,29 @@ impl Needles {
                 let shortest = l.iter().map(Vec::len).min().unwrap_or(0);
                 (shortest.min(8), std::cmp::Reverse(l.len()))
             })
-            .map(|literals| Needles {
-                literals: literals.iter().collect(),
-                ascii_only,
-                checks: AtomicU32::new(0),
-            })
+            .map(|literals| Needles::new(literals.iter().collect(), ascii_only))
+    }
+
+    /// Needles of `literals`, computing where they may start. The search
+    /// needs them lower-cased and sorted (as extracted): a stored list that
+    /// is not (a damaged cache) is made so here.
+    fn new(literals: Blobs, ascii_only: bool) -> Needles {
+        let lower = |l: &[u8]| !l.iter().any(u8::is_ascii_uppercase);
+        let literals = if literals.iter().all(lower) && literals.iter().is_sorted() {
+            literals
+        } else {
+            let mut sorted: Vec<Vec<u8>> =
+                literals.iter().map(<[u8]>::to_ascii_lowercase).collect();
+            sorted.sort_unstable();
+            sorted.into_iter().collect()
+        };
+        let starts = Starts::of(&literals);
+        Needles {
+            literals,
+            starts,
+            ascii_only,
+            checks: AtomicU32::new(0),
+        }
     }
 
     /// False when `text` cannot match the regex (it contains none of the
@@ -151,43 +195,122 @@ impl Needles {
         if self.ascii_only && !text.is_ascii() {
             return true;
         }
-        let mut buf = [0u8; SHORT];
-        let owned: Vec<u8>;
-        let lower: &[u8] = match buf.get_mut(..text.len()) {
-            Some(b) => {
-                b.copy_from_slice(text);
-                b.make_ascii_lowercase();
-                b
+        if self.starts.empty {
+            return true;
+        }
+        if text.len() > SHORT {
+            let lower = text.to_ascii_lowercase();
+            return self
+                .literals
+                .iter()
+                .any(|n| memmem::find(&lower, n).is_some());
+        }
+        // Short text (building a `memmem` searcher costs more than it saves
+        // there): one pass over its positions, lower-casing as it goes. A
+        // position is compared with the literals starting with its byte (a
+        // range of the sorted list) only when its first two bytes are in the
+        // literals' pair set; most positions of most texts are not.
+        let n = self.literals.len();
+        for (i, &b) in text.iter().enumerate() {
+            let b = b.to_ascii_lowercase();
+            if has_bit(&self.starts.singles, b) {
+                return true;
             }
-            None => {
-                owned = text.to_ascii_lowercase();
-                &owned
+            let Some(&c) = text.get(i + 1) else {
+                break;
+            };
+            if !self.starts.has_pair(b, c.to_ascii_lowercase()) {
+                continue;
             }
-        };
-        self.literals.iter().any(|n| contains(lower, n))
+            let rest = text.get(i..).unwrap_or_default();
+            let start = partition(n, |j| self.literals.get(j).first() < Some(&b));
+            for j in start..n {
+                let l = self.literals.get(j);
+                if l.first() != Some(&b) {
+                    break;
+                }
+                if rest
+                    .get(..l.len())
+                    .is_some_and(|r| r.eq_ignore_ascii_case(l))
+                {
+                    return true;
+                }
+            }
+        }
+        false
     }
 }
 
-/// Whether `needle` occurs in `hay`: a plain scan for short texts (building
-/// a `memmem` searcher costs more than it saves there).
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    if hay.len() <= SHORT {
-        // Compare the rest only where the first byte matches (a slice
-        // comparison per position is a `memcmp` call per position).
-        let Some((&first, rest)) = needle.split_first() else {
-            return true;
-        };
-        let Some(last) = hay.len().checked_sub(needle.len()) else {
-            return false;
-        };
-        hay.get(..=last)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-            .any(|(i, &b)| b == first && hay.get(i + 1..i + needle.len()) == Some(rest))
-    } else {
-        memmem::find(hay, needle).is_some()
+/// Where a literal of a [`Needles`] may start, for ruling most text
+/// positions out with a bit test.
+#[derive(Debug, Clone, Default)]
+struct Starts {
+    /// The one-byte literals (bit `b` of the 256): such a byte anywhere is
+    /// an occurrence.
+    singles: [u64; 4],
+    /// The first two bytes of the longer literals, hashed to one of 512
+    /// bits: a position whose two bytes' bit is clear starts none of them.
+    pairs: [u64; 8],
+    /// An empty literal (never extracted, but possible in a damaged cache):
+    /// it occurs in every text.
+    empty: bool,
+}
+
+impl Starts {
+    fn of(literals: &Blobs) -> Starts {
+        let mut s = Starts::default();
+        for l in literals.iter() {
+            match *l {
+                [] => s.empty = true,
+                [b] => set_bit(&mut s.singles, b),
+                [b, c, ..] => {
+                    let h = pair_hash(b, c);
+                    if let Some(w) = s.pairs.get_mut(h >> 6) {
+                        *w |= 1 << (h & 63);
+                    }
+                }
+            }
+        }
+        s
     }
+
+    fn has_pair(&self, b: u8, c: u8) -> bool {
+        let h = pair_hash(b, c);
+        self.pairs
+            .get(h >> 6)
+            .is_some_and(|w| w & (1 << (h & 63)) != 0)
+    }
+}
+
+/// Two bytes hashed to `0..512`.
+fn pair_hash(b: u8, c: u8) -> usize {
+    ((usize::from(b) << 1) ^ usize::from(c).wrapping_mul(0x9d)) & 511
+}
+
+/// The first index in `0..n` for which `before` is false (`before` holds
+/// for a prefix of the range).
+fn partition(n: usize, before: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if before(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+fn set_bit(set: &mut [u64; 4], b: u8) {
+    if let Some(w) = set.get_mut(usize::from(b >> 6)) {
+        *w |= 1 << (b & 63);
+    }
+}
+
+fn has_bit(set: &[u64; 4], b: u8) -> bool {
+    set.get(usize::from(b >> 6))
+        .is_some_and(|w| w & (1 << (b & 63)) != 0)
 }
 
 /// Removes every `i` flag from the syntax tree; true when there was one.
@@ -273,6 +396,26 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The short-text search (pair set, first-byte ranges) and the long
+        /// one (`memmem`) both answer exactly "some literal occurs,
+        /// ASCII-case-insensitively", for literals of any length and case
+        /// (a damaged cache may store them unsorted or upper-case) and the
+        /// empty literal.
+        #[test]
+        fn may_match_is_a_substring_test(
+            literals in proptest::collection::vec("[a-dA-D.]{0,4}", 1..12),
+            text in "[a-dA-D. ]{0,24}",
+            long in proptest::bool::ANY,
+        ) {
+            let n = Needles::new(literals.iter().collect(), false);
+            let text = if long { text.repeat(SHORT / 8 + 1) } else { text };
+            let lower = text.to_ascii_lowercase();
+            let want = literals
+                .iter()
+                .any(|l| lower.contains(&l.to_ascii_lowercase()));
+            proptest::prop_assert_eq!(n.may_match(text.as_bytes()), want);
+        }
+
         /// Whenever the regex matches, the needles admit the text.
         #[test]
         fn never_rules_out_a_match(
