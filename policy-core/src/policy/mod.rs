@@ -301,7 +301,7 @@ impl Env {
         if let Some(v) = *self.secret.borrow() {
             return v;
         }
-        let v = !crate::secrets::scan_json(&call.input).is_empty();
+        let v = crate::secrets::json_has_secret(&call.input);
         *self.secret.borrow_mut() = Some(v);
         v
     }
@@ -769,10 +769,9 @@ impl Policy {
             parsed: mut parsed_args,
         } = fx;
         // Call-level tokens (tool name, raw text) for candidate selection.
-        let scan = self.prefilter.scan_call(call);
-        let mut scratch = prefilter::Scratch::new();
+        let mut scratch = prefilter::Scratch::take();
+        let scan = self.prefilter.scan_call(call, &mut scratch);
         let mut hits = Vec::new();
-        let mut allowed = vec![false; actions.len()];
         // WASM rules: (rule index, first action its `match` gate holds on).
         let mut gates = self.wasm_gates();
         for (i, a) in actions.iter().enumerate() {
@@ -849,23 +848,8 @@ impl Policy {
                 }
             }
         }
+        scratch.give_back();
         let call_allowed = self.wasm_hits(call, &actions, env, &gates, &mut hits);
-        for h in &hits {
-            if h.decision == Decision::Allow {
-                if let Some(x) = allowed.get_mut(h.action) {
-                    *x = true;
-                }
-            }
-        }
-        // An effect of an allowed exec (`rm a` deleting `a`) is covered by that allow;
-        // its own ask/deny hits still decide above.
-        for (i, p) in parents.iter().enumerate() {
-            if let Some(p) = p {
-                if allowed.get(*p).copied().unwrap_or(false) {
-                    allowed[i] = true;
-                }
-            }
-        }
         let worst = hits
             .iter()
             .map(|h| h.decision)
@@ -876,7 +860,7 @@ impl Policy {
             // An allow needs every action allowed; otherwise the default decides.
             // A WASM rule's allow covers the whole call (its module saw every action).
             Decision::Allow if call_allowed => Decision::Allow,
-            Decision::Allow if !actions.is_empty() && allowed.iter().all(|x| *x) => Decision::Allow,
+            Decision::Allow if every_action_allowed(&hits, &parents) => Decision::Allow,
             _ => self.default,
         };
         Verdict {
@@ -940,4 +924,29 @@ impl Policy {
             _ => {}
         }
     }
+}
+
+/// Whether every action of a call (`parents[i]`: the exec action `i` is an
+/// effect of) has an allow hit, itself or through its exec: an effect of an
+/// allowed exec (`rm a` deleting `a`) is covered by that allow; its own
+/// ask/deny hits decide before this is asked.
+fn every_action_allowed(hits: &[Hit], parents: &[Option<usize>]) -> bool {
+    let mut allowed = vec![false; parents.len()];
+    for h in hits {
+        if h.decision == Decision::Allow {
+            if let Some(x) = allowed.get_mut(h.action) {
+                *x = true;
+            }
+        }
+    }
+    for (i, p) in parents.iter().enumerate() {
+        if let Some(p) = p {
+            if allowed.get(*p).copied().unwrap_or(false) {
+                if let Some(x) = allowed.get_mut(i) {
+                    *x = true;
+                }
+            }
+        }
+    }
+    !allowed.is_empty() && allowed.iter().all(|x| *x)
 }
