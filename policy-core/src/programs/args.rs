@@ -122,10 +122,15 @@ pub fn canonical_long(program: &str, subcommand: &[&str], name: &str) -> String 
     parser.resolve_long(name)
 }
 
+/// A program's scopes along a subcommand path, outermost first.
+pub(crate) type ScopeChain = smallvec::SmallVec<[&'static Scope; 4]>;
+
 /// The state of one parse.
 struct Parser {
     spec: &'static ProgramSpec,
-    chain: Vec<&'static Scope>,
+    /// The scopes of the subcommand path so far, outermost first (inline:
+    /// table paths are a few levels deep).
+    chain: ScopeChain,
     out: ParsedArgs,
     implicit_used: usize,
     options_done: bool,
@@ -135,7 +140,7 @@ impl Parser {
     fn new(spec: &'static ProgramSpec) -> Parser {
         Parser {
             spec,
-            chain: vec![&spec.root],
+            chain: smallvec::smallvec![&spec.root],
             out: ParsedArgs::default(),
             implicit_used: 0,
             options_done: false,

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::args::{drop_bytes, join_words, ParsedArgs};
-use super::table::{self, Cond, Filter, Pick, Rec, Rule, Scope, Source};
+use super::table::{self, Cond, Filter, Pick, Rec, Rule, Source};
 use crate::action::{Word, WordPart};
 
 /// What an argument is to the program.
@@ -90,8 +90,8 @@ pub fn effects(program: &str, parsed: &ParsedArgs) -> Vec<Effect> {
 }
 
 /// [`effects`] with the program's row already looked up.
-pub(crate) fn effects_with(spec: &table::ProgramSpec, parsed: &ParsedArgs) -> Vec<Effect> {
-    let mut scopes: Vec<&Scope> = vec![&spec.root];
+pub(crate) fn effects_with(spec: &'static table::ProgramSpec, parsed: &ParsedArgs) -> Vec<Effect> {
+    let mut scopes: super::args::ScopeChain = smallvec::smallvec![&spec.root];
     for sub in &parsed.subcommand {
         let Some(current) = scopes.last() else { break };
         match current

@@ -210,9 +210,27 @@ fn has(hay: &[u8], needle: &str) -> bool {
     // `memchr` of the first byte and a comparison there was measured slower
     // on the few-byte strings of a typical call: a call per trigger.)
     if hay.len() <= SHORT_HAY {
+        // The rest is compared only where the first byte is equal.
+        let Some((first, rest)) = n.split_first() else {
+            return true;
+        };
+        let first = first.to_ascii_lowercase();
+        let Some(last) = hay.len().checked_sub(n.len()) else {
+            return false;
+        };
         return hay
-            .windows(n.len())
-            .any(|w| w.iter().zip(n).all(|(h, c)| *h == c.to_ascii_lowercase()));
+            .get(..=last)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .any(|(i, &h)| {
+                h == first
+                    && hay.get(i + 1..i + n.len()).is_some_and(|w| {
+                        w.iter()
+                            .zip(rest)
+                            .all(|(h, c)| *h == c.to_ascii_lowercase())
+                    })
+            });
     }
     if n.iter().any(u8::is_ascii_uppercase) {
         memchr::memmem::find(hay, &n.to_ascii_lowercase()).is_some()
@@ -227,25 +245,61 @@ const SHORT_HAY: usize = 512;
 /// Texts up to this length are lower-cased on the stack.
 const SHORT_TEXT: usize = 256;
 
-/// The detectors that may have a trigger in `lower` (the lower-cased text),
-/// as bits by index in [`SPECS`], plus [`FRAGMENT_BIT`] when a name fragment
-/// may occur: the union of [`TRIGGERS_BY_PAIR`] over the text's byte pairs.
-/// One table lookup per byte instead of a test per trigger: with first bytes
-/// alone, `git status` let 22 of the 35 triggers and name fragments through
-/// to the search, most of a call's secret scan; by first pairs, one
-/// (`github_pat_`).
-fn possible(lower: &[u8]) -> u16 {
-    let mut bits = 0u16;
-    for w in lower.windows(2) {
-        bits |= TRIGGERS_BY_PAIR
-            .get(pair_hash(w[0], w[1]))
-            .copied()
-            .unwrap_or(u16::MAX);
-    }
-    bits
+/// The byte pairs of a lower-cased text, for ruling triggers out before
+/// searching for them.
+struct Pairs {
+    /// The detectors that may have a trigger in the text, as bits by index
+    /// in [`SPECS`], plus [`FRAGMENT_BIT`] when a name fragment may occur:
+    /// the union of [`TRIGGERS_BY_PAIR`] over the text's byte pairs. One
+    /// table lookup per byte instead of a test per trigger: with first bytes
+    /// alone, `git status` let 22 of the 35 triggers and name fragments
+    /// through to the search, most of a call's secret scan; by first pairs,
+    /// one (`github_pat_`).
+    possible: u16,
+    /// The set of the text's pair hashes: a trigger is searched for only
+    /// when its own first pair occurs (`possible` alone let `--workspace`,
+    /// whose `pa` starts `password`, search every name fragment).
+    hashes: [u64; 16],
 }
 
-/// The bit of [`possible`] for the name fragments of assignments.
+impl Pairs {
+    fn of(lower: &[u8]) -> Pairs {
+        let mut p = Pairs {
+            possible: 0,
+            hashes: [0; 16],
+        };
+        for w in lower.windows(2) {
+            let (Some(&a), Some(&b)) = (w.first(), w.get(1)) else {
+                continue;
+            };
+            let h = pair_hash(a, b);
+            p.possible |= TRIGGERS_BY_PAIR.get(h).copied().unwrap_or(u16::MAX);
+            if let Some(x) = p.hashes.get_mut(h >> 6) {
+                *x |= 1 << (h & 63);
+            }
+        }
+        p
+    }
+
+    /// False when `literal` (two bytes or more) cannot occur in the text:
+    /// its first two bytes, lower-cased, are no pair of it.
+    fn may_have(&self, literal: &str) -> bool {
+        let [a, b, ..] = *literal.as_bytes() else {
+            return true;
+        };
+        let h = pair_hash(a.to_ascii_lowercase(), b.to_ascii_lowercase());
+        self.hashes
+            .get(h >> 6)
+            .is_none_or(|x| x & (1 << (h & 63)) != 0)
+    }
+
+    /// Whether `literal` occurs in `hay`, the text these pairs are of.
+    fn has(&self, hay: &[u8], literal: &str) -> bool {
+        self.may_have(literal) && has(hay, literal)
+    }
+}
+
+/// The bit of [`Pairs::possible`] for the name fragments of assignments.
 const FRAGMENT_BIT: u16 = 1 << 15;
 
 // The detectors fit in the bits below FRAGMENT_BIT.
@@ -287,14 +341,14 @@ const fn pair_hash(a: u8, b: u8) -> usize {
 }
 
 /// Which detectors have a trigger in `lower` (the lower-cased text), as bits
-/// by index in [`SPECS`]: of those [`possible`] names, each literal searched
+/// by index in [`SPECS`]: of those [`Pairs::possible`] names, each literal searched
 /// until its first occurrence.
-fn candidates(lower: &str, possible: u16) -> u16 {
+fn candidates(lower: &str, pairs: &Pairs) -> u16 {
     let hay = lower.as_bytes();
     let mut wanted = 0u16;
     for (i, s) in SPECS.iter().enumerate() {
         let bit = 1u16 << i;
-        if possible & bit != 0 && s.triggers.iter().any(|t| has(hay, t)) {
+        if pairs.possible & bit != 0 && s.triggers.iter().any(|t| pairs.has(hay, t)) {
             wanted |= bit;
         }
     }
@@ -332,8 +386,8 @@ pub(super) fn scan_shapes(text: &str, out: &mut Vec<Finding>) {
             &owned
         }
     };
-    let possible = possible(lower.as_bytes());
-    let wanted = candidates(lower, possible);
+    let pairs = Pairs::of(lower.as_bytes());
+    let wanted = candidates(lower, &pairs);
     for i in 0..SPECS.len() {
         if wanted & (1 << i) == 0 {
             continue;
@@ -365,15 +419,16 @@ pub(super) fn scan_shapes(text: &str, out: &mut Vec<Finding>) {
         }
     }
     // Last: a specific kind found at the same span names it.
-    scan_assignments(text, lower, possible, out);
+    scan_assignments(text, lower, &pairs, out);
 }
 
 /// `NAME=value` where NAME says secret and the value looks random.
-fn scan_assignments(text: &str, lower: &str, possible: u16, out: &mut Vec<Finding>) {
+fn scan_assignments(text: &str, lower: &str, pairs: &Pairs, out: &mut Vec<Finding>) {
     // Most calls have no such name: do not even build the automaton.
-    if !NAME_FRAGMENTS
-        .iter()
-        .any(|f| possible & FRAGMENT_BIT != 0 && has(lower.as_bytes(), f))
+    if pairs.possible & FRAGMENT_BIT == 0
+        || !NAME_FRAGMENTS
+            .iter()
+            .any(|f| pairs.has(lower.as_bytes(), f))
     {
         return;
     }
@@ -592,7 +647,10 @@ mod tests {
             let (t, bit) = all[pick % all.len()];
             let t = if upper { t.to_ascii_uppercase() } else { t.to_string() };
             let lower = format!("{before}{t}{after}").to_ascii_lowercase();
-            proptest::prop_assert!(possible(lower.as_bytes()) & bit != 0, "{}", lower);
+            let pairs = Pairs::of(lower.as_bytes());
+            proptest::prop_assert!(pairs.possible & bit != 0, "{}", lower);
+            // Nor does the trigger's own pair test rule it out.
+            proptest::prop_assert!(pairs.has(lower.as_bytes(), &t), "{} in {}", t, lower);
         }
 
         /// `has` on short text is a case-insensitive substring test.
@@ -610,7 +668,7 @@ mod tests {
     #[test]
     fn possible_names_only_detectors_whose_first_pair_occurs() {
         let through = |text: &str| -> Vec<&str> {
-            let bits = possible(text.to_ascii_lowercase().as_bytes());
+            let bits = Pairs::of(text.to_ascii_lowercase().as_bytes()).possible;
             SPECS
                 .iter()
                 .enumerate()

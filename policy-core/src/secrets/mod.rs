@@ -225,7 +225,38 @@ pub fn scan_with(text: &str, env: &SecretEnv) -> Vec<Finding> {
 /// ```
 pub fn scan_json(value: &Value) -> Vec<&'static str> {
     let mut kinds = Vec::new();
-    let mut stack = vec![(value, 0usize)];
+    each_json_string(value, |s| {
+        kinds.extend(scan(s).into_iter().map(|f| f.kind));
+        true
+    });
+    kinds.sort_unstable();
+    kinds.dedup();
+    kinds
+}
+
+/// Whether the string values of a JSON value (keys included) hold a secret:
+/// `!scan_json(value).is_empty()`, stopping at the first string that does.
+///
+/// ```
+/// use policy_core::secrets::json_has_secret;
+/// let v = serde_json::json!({"command": "git push", "env": {"K": "AKIAIOSFODNN7EXAMPLE"}});
+/// assert!(json_has_secret(&v));
+/// assert!(!json_has_secret(&serde_json::json!({"command": "git status"})));
+/// ```
+pub fn json_has_secret(value: &Value) -> bool {
+    let mut found = false;
+    each_json_string(value, |s| {
+        found = !scan(s).is_empty();
+        !found
+    });
+    found
+}
+
+/// Calls `f` on every string of `value` (object keys included) until it
+/// returns false, within [`MAX_JSON_DEPTH`] and [`MAX_JSON_STRINGS`]. The
+/// walk's stack is inline for a typical tool input.
+fn each_json_string(value: &Value, mut f: impl FnMut(&str) -> bool) {
+    let mut stack: smallvec::SmallVec<[(&Value, usize); 8]> = smallvec::smallvec![(value, 0)];
     let mut seen = 0usize;
     while let Some((v, depth)) = stack.pop() {
         if depth > MAX_JSON_DEPTH || seen > MAX_JSON_STRINGS {
@@ -234,22 +265,23 @@ pub fn scan_json(value: &Value) -> Vec<&'static str> {
         match v {
             Value::String(s) => {
                 seen += 1;
-                kinds.extend(scan(s).into_iter().map(|f| f.kind));
+                if !f(s) {
+                    return;
+                }
             }
             Value::Array(a) => stack.extend(a.iter().map(|x| (x, depth + 1))),
             Value::Object(o) => {
                 for (k, x) in o {
                     seen += 1;
-                    kinds.extend(scan(k).into_iter().map(|f| f.kind));
+                    if !f(k) {
+                        return;
+                    }
                     stack.push((x, depth + 1));
                 }
             }
             _ => {}
         }
     }
-    kinds.sort_unstable();
-    kinds.dedup();
-    kinds
 }
 
 #[cfg(test)]
@@ -325,6 +357,30 @@ mod tests {
             v = serde_json::json!([v]);
         }
         assert!(scan_json(&v).is_empty(), "beyond the depth bound");
+    }
+
+    /// `json_has_secret` answers what `scan_json` finds, on flat, nested,
+    /// key-only and over-deep values.
+    #[test]
+    fn json_has_secret_agrees_with_scan_json() {
+        let key = "AKIAIOSFODNN7EXAMPLE";
+        let mut deep = serde_json::json!(key);
+        for _ in 0..=MAX_JSON_DEPTH {
+            deep = serde_json::json!([deep]);
+        }
+        let values = [
+            serde_json::json!({"command": "git status"}),
+            serde_json::json!({"command": format!("echo {key}")}),
+            serde_json::json!({"a": ["x", {"b": [1, true, null, key]}]}),
+            serde_json::json!({ key: 1 }),
+            serde_json::json!([[["plain", "words"]], {"k": "v"}]),
+            deep,
+        ];
+        for v in &values {
+            assert_eq!(json_has_secret(v), !scan_json(v).is_empty(), "{v}");
+        }
+        assert!(json_has_secret(&values[2]) && json_has_secret(&values[3]));
+        assert!(!json_has_secret(&values[5]), "beyond the depth bound");
     }
 
     /// Every kind, with look-alikes that must not fire next to it.
