@@ -32,6 +32,7 @@ use regex_syntax::hir::{
 };
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
 
 /// Most literals kept for one regex: more means no filter (each is searched
 /// for separately).
@@ -47,52 +48,33 @@ const MAX_NEEDLES: usize = 64;
 /// ASCII characters only (Unicode folding pairs `ſ` with `s` and the Kelvin
 /// sign with `k`); so such needles rule out ASCII text only.
 #[derive(Debug, Serialize, Deserialize)]
-#[serde(from = "Stored", into = "Stored")]
 pub(crate) struct Needles {
     /// Lower-cased and sorted, in one buffer (decoded from the cache with
     /// two allocations, not one per literal).
     literals: Blobs,
-    /// Which texts positions may start a literal, computed from `literals`
-    /// (never stored, so a damaged cache cannot make it lie).
-    starts: Starts,
     /// Only ASCII text can be ruled out (the literals come from a regex
     /// whose `i` flags were dropped).
     ascii_only: bool,
     /// How often they were consulted: after [`MAX_CHECKS`], [`Needles::admit`]
     /// lets every text through, so a long-running process builds the
     /// automaton, which then decides faster than the needles.
+    #[serde(skip)]
     checks: AtomicU32,
-}
-
-/// What the compiled-policy cache stores of a [`Needles`].
-#[derive(Serialize, Deserialize)]
-struct Stored {
-    literals: Blobs,
-    ascii_only: bool,
-}
-
-impl From<Stored> for Needles {
-    fn from(s: Stored) -> Needles {
-        Needles::new(s.literals, s.ascii_only)
-    }
-}
-
-impl From<Needles> for Stored {
-    fn from(n: Needles) -> Stored {
-        Stored {
-            literals: n.literals,
-            ascii_only: n.ascii_only,
-        }
-    }
+    /// Which text positions may start a literal: computed from `literals`
+    /// on the first search (a hook process decodes a few hundred needles
+    /// and searches with a handful), never stored, so a damaged cache
+    /// cannot make it lie.
+    #[serde(skip)]
+    starts: OnceLock<Box<Starts>>,
 }
 
 impl Clone for Needles {
     fn clone(&self) -> Needles {
         Needles {
             literals: self.literals.clone(),
-            starts: self.starts.clone(),
             ascii_only: self.ascii_only,
             checks: AtomicU32::new(self.checks.load(Ordering::Relaxed)),
+            starts: self.starts.clone(),
         }
     }
 }
@@ -153,25 +135,13 @@ impl Needles {
             .map(|literals| Needles::new(literals.iter().collect(), ascii_only))
     }
 
-    /// Needles of `literals`, computing where they may start. The search
-    /// needs them lower-cased and sorted (as extracted): a stored list that
-    /// is not (a damaged cache) is made so here.
+    /// Needles of `literals` (lower-cased and sorted).
     fn new(literals: Blobs, ascii_only: bool) -> Needles {
-        let lower = |l: &[u8]| !l.iter().any(u8::is_ascii_uppercase);
-        let literals = if literals.iter().all(lower) && literals.iter().is_sorted() {
-            literals
-        } else {
-            let mut sorted: Vec<Vec<u8>> =
-                literals.iter().map(<[u8]>::to_ascii_lowercase).collect();
-            sorted.sort_unstable();
-            sorted.into_iter().collect()
-        };
-        let starts = Starts::of(&literals);
         Needles {
             literals,
-            starts,
             ascii_only,
             checks: AtomicU32::new(0),
+            starts: OnceLock::new(),
         }
     }
 
@@ -181,10 +151,11 @@ impl Needles {
         if self.ascii_only && !text.is_ascii() {
             return true;
         }
-        if self.checks.fetch_add(1, Ordering::Relaxed) >= MAX_CHECKS {
+        let uses = self.checks.fetch_add(1, Ordering::Relaxed);
+        if uses >= MAX_CHECKS {
             return true;
         }
-        self.may_match(text)
+        self.search(text, uses)
     }
 
     /// False when `text` cannot match the regex (it contains none of the
@@ -195,8 +166,31 @@ impl Needles {
         if self.ascii_only && !text.is_ascii() {
             return true;
         }
-        if self.starts.empty {
+        let uses = match self.starts.get() {
+            Some(_) => SEARCH_WARMUP,
+            None => self.checks.fetch_add(1, Ordering::Relaxed),
+        };
+        self.search(text, uses)
+    }
+
+    /// Whether a literal occurs in `text` (ASCII-case-insensitively), the
+    /// needles consulted `uses` times before: the first [`SEARCH_WARMUP`]
+    /// times each literal is searched for on its own; then through
+    /// [`Starts`], built once.
+    fn search(&self, text: &[u8], uses: u32) -> bool {
+        let starts = match self.starts.get() {
+            Some(s) => s,
+            None if uses < SEARCH_WARMUP => return self.each_literal(text),
+            None => self
+                .starts
+                .get_or_init(|| Box::new(Starts::of(&self.literals))),
+        };
+        if starts.empty {
             return true;
+        }
+        if !starts.ordered {
+            // Literals not as extracted (a damaged cache).
+            return self.each_literal(text);
         }
         if text.len() > SHORT {
             let lower = text.to_ascii_lowercase();
@@ -213,13 +207,13 @@ impl Needles {
         let n = self.literals.len();
         for (i, &b) in text.iter().enumerate() {
             let b = b.to_ascii_lowercase();
-            if has_bit(&self.starts.singles, b) {
+            if has_bit(&starts.singles, b) {
                 return true;
             }
             let Some(&c) = text.get(i + 1) else {
                 break;
             };
-            if !self.starts.has_pair(b, c.to_ascii_lowercase()) {
+            if !starts.has_pair(b, c.to_ascii_lowercase()) {
                 continue;
             }
             let rest = text.get(i..).unwrap_or_default();
@@ -239,7 +233,33 @@ impl Needles {
         }
         false
     }
+
+    /// Whether a literal occurs in `text`, each searched for on its own
+    /// (any order and case of the literals; the empty one occurs anywhere).
+    fn each_literal(&self, text: &[u8]) -> bool {
+        self.literals.iter().any(|l| {
+            let Some((first, rest)) = l.split_first() else {
+                return true;
+            };
+            let first = first.to_ascii_lowercase();
+            let Some(last) = text.len().checked_sub(l.len()) else {
+                return false;
+            };
+            (0..=last).any(|i| {
+                text.get(i).is_some_and(|b| b.to_ascii_lowercase() == first)
+                    && text
+                        .get(i + 1..i + l.len())
+                        .is_some_and(|w| w.eq_ignore_ascii_case(rest))
+            })
+        })
+    }
 }
+
+/// Searches of one [`Needles`] that go literal by literal before its
+/// [`Starts`] are built: a hook process consults most needles once or
+/// twice, and building them (~60 instructions per literal) costs more than
+/// those searches.
+const SEARCH_WARMUP: u32 = 4;
 
 /// Where a literal of a [`Needles`] may start, for ruling most text
 /// positions out with a bit test.
@@ -254,11 +274,20 @@ struct Starts {
     /// An empty literal (never extracted, but possible in a damaged cache):
     /// it occurs in every text.
     empty: bool,
+    /// The literals are lower-cased and sorted, as extracted; the search by
+    /// first-byte ranges needs them so (a damaged cache may hold others).
+    ordered: bool,
 }
 
 impl Starts {
     fn of(literals: &Blobs) -> Starts {
-        let mut s = Starts::default();
+        let mut s = Starts {
+            ordered: literals.iter().is_sorted()
+                && literals
+                    .iter()
+                    .all(|l| !l.iter().any(u8::is_ascii_uppercase)),
+            ..Starts::default()
+        };
         for l in literals.iter() {
             match *l {
                 [] => s.empty = true,
@@ -407,13 +436,24 @@ mod tests {
             text in "[a-dA-D. ]{0,24}",
             long in proptest::bool::ANY,
         ) {
-            let n = Needles::new(literals.iter().collect(), false);
             let text = if long { text.repeat(SHORT / 8 + 1) } else { text };
             let lower = text.to_ascii_lowercase();
             let want = literals
                 .iter()
                 .any(|l| lower.contains(&l.to_ascii_lowercase()));
-            proptest::prop_assert_eq!(n.may_match(text.as_bytes()), want);
+            // As extracted (lower-cased, sorted: the fast search) and as a
+            // damaged cache may hold them.
+            let mut extracted: Vec<String> = literals.iter().map(|l| l.to_ascii_lowercase()).collect();
+            extracted.sort();
+            extracted.dedup();
+            let fast = Needles::new(extracted.iter().collect(), false);
+            let raw = Needles::new(literals.iter().collect(), false);
+            // Literal by literal (the warm-up), then through the starts.
+            for _ in 0..=SEARCH_WARMUP {
+                proptest::prop_assert_eq!(fast.may_match(text.as_bytes()), want);
+                proptest::prop_assert_eq!(raw.may_match(text.as_bytes()), want);
+            }
+            proptest::prop_assert!(fast.starts.get().is_some_and(|s| s.ordered));
         }
 
         /// Whenever the regex matches, the needles admit the text.
