@@ -153,37 +153,58 @@ pub fn with_effects(actions: Vec<Action>) -> Vec<Action> {
 /// arguments (an exec with a program name; `None` for the others), so that
 /// evaluation does not parse them a second time.
 pub(crate) fn with_effects_parsed(actions: Vec<Action>) -> WithEffects {
-    let mut out = WithEffects {
-        actions: Vec::with_capacity(actions.len() * 2),
-        parents: Vec::with_capacity(actions.len() * 2),
-        parsed: Vec::with_capacity(actions.len() * 2),
-    };
-    for a in actions {
-        let (extra, parsed) = match &a {
+    let mut parsed = Vec::with_capacity(actions.len());
+    // The effects of each action that has some (most have none: then the
+    // input list is kept as it is, not moved into a new one).
+    let mut extras: Vec<(usize, Vec<Action>)> = Vec::new();
+    for (i, a) in actions.iter().enumerate() {
+        let (extra, p) = match a {
             Action::Exec(e) => match e.program.as_deref() {
                 Some(program) => {
                     let spec = programs::lookup(program);
-                    let parsed = programs::args::parse_with(
+                    let p = programs::args::parse_with(
                         spec.unwrap_or(&programs::table::GENERIC),
                         &e.args,
                     );
                     let extra = spec
-                        .map(|spec| effects_parsed(e, program, spec, &parsed))
+                        .map(|spec| effects_parsed(e, program, spec, &p))
                         .unwrap_or_default();
-                    (extra, Some(parsed))
+                    (extra, Some(p))
                 }
                 None => (Vec::new(), None),
             },
             _ => (Vec::new(), None),
         };
+        parsed.push(p);
+        if !extra.is_empty() {
+            extras.push((i, extra));
+        }
+    }
+    if extras.is_empty() {
+        return WithEffects {
+            parents: vec![None; actions.len()],
+            actions,
+            parsed,
+        };
+    }
+    let total = actions.len() + extras.iter().map(|(_, x)| x.len()).sum::<usize>();
+    let mut out = WithEffects {
+        actions: Vec::with_capacity(total),
+        parents: Vec::with_capacity(total),
+        parsed: Vec::with_capacity(total),
+    };
+    let mut extras = extras.into_iter().peekable();
+    for (i, (a, p)) in actions.into_iter().zip(parsed).enumerate() {
         let parent = out.actions.len();
         out.actions.push(a);
         out.parents.push(None);
-        out.parsed.push(parsed);
-        for x in extra {
-            out.actions.push(x);
-            out.parents.push(Some(parent));
-            out.parsed.push(None);
+        out.parsed.push(p);
+        if let Some((_, extra)) = extras.next_if(|(j, _)| *j == i) {
+            for x in extra {
+                out.actions.push(x);
+                out.parents.push(Some(parent));
+                out.parsed.push(None);
+            }
         }
     }
     out
