@@ -78,6 +78,8 @@ pub(crate) struct ShellArgs {
 
 enum Step {
     Continue,
+    /// The analysis is done; the last program and its arguments, when the
+    /// invocation writes into a pipe (`Walker::keep_last`).
     Done(Option<(String, Vec<Word>)>),
 }
 
@@ -264,6 +266,11 @@ impl<'a> Walker<'a> {
     /// Analyses an invocation through all its wrappers.
     pub(crate) fn invoke(&mut self, mut inv: Invocation, stdout_to_pipe: bool) {
         self.code_env(&inv.assigns, inv.offset);
+        // Only a stage writing into a pipe needs its last program and
+        // arguments (copied for each `Step::Done`); the frame does not change
+        // while the invocation is analysed (frames are entered by tasks).
+        let keep = self.frame().to_pipe && stdout_to_pipe;
+        self.keep_last = keep;
         let mut last = None;
         let max = self.opts.limits.max_depth;
         let mut level = 0;
@@ -287,7 +294,7 @@ impl<'a> Walker<'a> {
                 }
             }
         }
-        if self.frame().to_pipe && stdout_to_pipe {
+        if keep {
             self.pipe_output(last, inv.stdin.as_deref());
         }
     }
@@ -730,9 +737,14 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// [`Step::Done`], with `program` and `args` when they are kept.
+    fn done(&self, program: &str, args: &[Word]) -> Step {
+        Step::Done(self.keep_last.then(|| (program.to_string(), args.to_vec())))
+    }
+
     /// One level of analysis: emits the Exec and decides what runs inside it.
     fn step(&mut self, inv: &mut Invocation) -> Step {
-        let Some(name) = inv.words.first().cloned() else {
+        let Some(name) = inv.words.first() else {
             return Step::Done(None);
         };
         let args: Vec<Word> = inv.words[1..].to_vec();
@@ -771,7 +783,7 @@ impl<'a> Walker<'a> {
             origin,
         }));
         let Some(program) = program else {
-            let producer = producer_of(&name);
+            let producer = producer_of(name);
             let detail = match producer {
                 Some(p) => format!(
                     "command name `{}` comes from `{p}` and is not known statically",
@@ -786,7 +798,7 @@ impl<'a> Walker<'a> {
             return Step::Done(None);
         };
         let name_text = name_text.unwrap_or_default();
-        let done = Step::Done(Some((program.clone(), args.clone())));
+        let done = self.done(&program, &args);
         let stdin = inv.stdin.clone();
 
         // Functions defined earlier in the script.
@@ -1235,7 +1247,7 @@ impl<'a> Walker<'a> {
                 offset,
             );
         }
-        Step::Done(Some((program.to_string(), args.to_vec())))
+        self.done(program, args)
     }
 
     fn xargs(&mut self, inv: &mut Invocation, program: &str, args: &[Word]) -> Step {
@@ -1303,7 +1315,7 @@ impl<'a> Walker<'a> {
     /// `:::` the arguments come from stdin. A one-word command with blanks is a
     /// shell string; `{}` is replaced by each argument, else arguments are appended.
     fn parallel(&mut self, inv: &mut Invocation, program: &str, args: &[Word]) -> Step {
-        let done = Step::Done(Some((program.to_string(), args.to_vec())));
+        let done = self.done(program, args);
         let sep = args.iter().position(|a| {
             matches!(
                 a.as_literal().as_deref(),
@@ -1477,7 +1489,7 @@ impl<'a> Walker<'a> {
         for sub in execs.into_iter().rev() {
             self.push_invocation(sub, Enter::new(Join::Isolated, None));
         }
-        Step::Done(Some((program.to_string(), args.to_vec())))
+        self.done(program, args)
     }
 
     fn git(&mut self, inv: &mut Invocation, program: &str, args: &[Word]) -> Step {
@@ -1631,7 +1643,7 @@ impl<'a> Walker<'a> {
             }
             _ => {}
         }
-        Step::Done(Some((program.to_string(), args.to_vec())))
+        self.done(program, args)
     }
 
     fn git_code(&mut self, value: &Word, key: &str, sub: &str, offset: usize) {
@@ -1722,13 +1734,13 @@ impl<'a> Walker<'a> {
             e.scope = ScopeInit::Foreign;
             self.push_script(s, offset, e);
         }
-        Step::Done(Some((program.to_string(), args.to_vec())))
+        self.done(program, args)
     }
 
     /// `docker|podman|nerdctl exec|run|create … TARGET CMD…` and `kubectl|oc exec … POD -- CMD…`:
     /// the option syntax comes from the program table.
     fn container(&mut self, inv: &mut Invocation, program: &str, args: &[Word]) -> Step {
-        let done = Step::Done(Some((program.to_string(), args.to_vec())));
+        let done = self.done(program, args);
         let parsed = crate::programs::parse(program, args);
         let sub = parsed
             .subcommand
@@ -1863,7 +1875,7 @@ impl<'a> Walker<'a> {
                 _ => {}
             }
         }
-        Step::Done(Some((program.to_string(), args.to_vec())))
+        self.done(program, args)
     }
 }
 

@@ -196,6 +196,9 @@ pub(crate) struct Walker<'a> {
     pub extra_args: Vec<Word>,
     /// Descriptor numbers tree-sitter gave as arguments, by redirection start byte.
     pub fd_hints: Vec<(usize, u32)>,
+    /// The invocation being analysed writes into a pipe: its last program
+    /// and arguments are kept for the next stage (see `Walker::invoke`).
+    pub keep_last: bool,
 }
 
 const STATEMENT_KINDS: &[&str] = &[
@@ -318,6 +321,7 @@ impl<'a> Walker<'a> {
             static_failed: false,
             redirect_owner: Vec::new(),
             extra_args: Vec::new(),
+            keep_last: false,
             fd_hints: Vec::new(),
         };
         if command.len() > opts.limits.max_bytes {
