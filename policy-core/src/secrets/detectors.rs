@@ -281,16 +281,19 @@ impl Pairs {
         p
     }
 
-    /// False when `literal` (two bytes or more) cannot occur in the text:
-    /// its first two bytes, lower-cased, are no pair of it.
+    /// False when `literal` cannot occur in the text: one of its byte
+    /// pairs, lower-cased, is no pair of the text (`password` in
+    /// `--workspace`: `pa` is, `as` is not).
     fn may_have(&self, literal: &str) -> bool {
-        let [a, b, ..] = *literal.as_bytes() else {
-            return true;
-        };
-        let h = pair_hash(a.to_ascii_lowercase(), b.to_ascii_lowercase());
-        self.hashes
-            .get(h >> 6)
-            .is_none_or(|x| x & (1 << (h & 63)) != 0)
+        literal.as_bytes().windows(2).all(|w| {
+            let (Some(&a), Some(&b)) = (w.first(), w.get(1)) else {
+                return true;
+            };
+            let h = pair_hash(a.to_ascii_lowercase(), b.to_ascii_lowercase());
+            self.hashes
+                .get(h >> 6)
+                .is_none_or(|x| x & (1 << (h & 63)) != 0)
+        })
     }
 
     /// Whether `literal` occurs in `hay`, the text these pairs are of.

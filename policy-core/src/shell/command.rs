@@ -744,13 +744,23 @@ impl<'a> Walker<'a> {
 
     /// One level of analysis: emits the Exec and decides what runs inside it.
     fn step(&mut self, inv: &mut Invocation) -> Step {
-        let Some(name) = inv.words.first() else {
+        // The words are taken, not copied: a wrapper that continues sets
+        // the next level's (`inv.words = …`), and nothing else reads them.
+        let mut words = std::mem::take(&mut inv.words);
+        let args: Vec<Word> = if words.is_empty() {
+            return Step::Done(None);
+        } else {
+            words.split_off(1)
+        };
+        let Some(name) = words.pop() else {
             return Step::Done(None);
         };
-        let args: Vec<Word> = inv.words[1..].to_vec();
         let offset = inv.offset;
-        let name_text = name.as_literal();
+        let name_text = name.literal_cow();
         let program = name_text.as_deref().map(|n| paths::basename(n).to_string());
+        // A path (`./x`, `/bin/x`) is never a function.
+        let name_has_slash = name_text.as_deref().is_some_and(|n| n.contains('/'));
+        drop(name_text);
         let mut origin = self.origin(offset);
         origin.wrappers.extend(inv.wrappers.iter().cloned());
         if let Some(cwd) = &inv.cwd {
@@ -772,9 +782,21 @@ impl<'a> Walker<'a> {
                     text: s.text.clone(),
                 },
             });
+        // The name goes into the Exec; what a dynamic name's opaque action
+        // says of it is written first.
+        let dynamic_name = program.is_none().then(|| match producer_of(&name) {
+            Some(p) => format!(
+                "command name `{}` comes from `{p}` and is not known statically",
+                clip(&name.text(), 60)
+            ),
+            None => format!(
+                "command name `{}` is not known statically",
+                clip(&name.text(), 60)
+            ),
+        });
         self.push_action(Action::Exec(Exec {
             program: program.clone(),
-            name: name.clone(),
+            name,
             args: args.clone(),
             assignments: inv.assigns.clone(),
             redirects: inv.redirects.clone(),
@@ -783,26 +805,18 @@ impl<'a> Walker<'a> {
             origin,
         }));
         let Some(program) = program else {
-            let producer = producer_of(name);
-            let detail = match producer {
-                Some(p) => format!(
-                    "command name `{}` comes from `{p}` and is not known statically",
-                    clip(&name.text(), 60)
-                ),
-                None => format!(
-                    "command name `{}` is not known statically",
-                    clip(&name.text(), 60)
-                ),
-            };
-            self.opaque(OpaqueReason::DynamicCommand, detail, offset);
+            self.opaque(
+                OpaqueReason::DynamicCommand,
+                dynamic_name.unwrap_or_default(),
+                offset,
+            );
             return Step::Done(None);
         };
-        let name_text = name_text.unwrap_or_default();
         let done = self.done(&program, &args);
         let stdin = inv.stdin.clone();
 
         // Functions defined earlier in the script.
-        if !inv.no_functions && !name_text.contains('/') {
+        if !inv.no_functions && !name_has_slash {
             if let Some(f) = self.frame().scope.functions.get(&program).copied() {
                 if self.frame().functions.contains(&program) {
                     return done;
