@@ -236,7 +236,7 @@ impl<'a> Walker<'a> {
             })
             .collect();
         let mut words = p.words;
-        let coproc = words.first().and_then(Word::as_literal).as_deref() == Some("coproc")
+        let coproc = words.first().and_then(Word::literal_cow).as_deref() == Some("coproc")
             && words.len() > 1;
         if coproc {
             words.remove(0);

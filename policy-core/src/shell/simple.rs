@@ -63,8 +63,8 @@ pub(crate) struct Command {
 /// One word: glued parts.
 #[derive(Debug)]
 pub(crate) struct Word {
-    /// The parts, in order.
-    pub parts: Vec<Part>,
+    /// The parts, in order (inline: most words have one).
+    pub parts: smallvec::SmallVec<[Part; 2]>,
     /// Byte range of the whole word in the text.
     pub span: (usize, usize),
 }
@@ -159,7 +159,7 @@ impl Lexer<'_> {
 
     fn word(&mut self) -> Option<Word> {
         let start = self.pos;
-        let mut parts = Vec::new();
+        let mut parts = smallvec::SmallVec::new();
         loop {
             match self.peek() {
                 Some(b'\'') => {

@@ -294,7 +294,13 @@ pub(crate) static WRAPPERS: &[Wrapper] = &[
 
 /// Finds the wrapper row for `program` with `args` (rows with a subcommand match only when it is the first argument).
 pub(crate) fn lookup(program: &str, args: &[Word]) -> Option<&'static Wrapper> {
-    let first = args.first().and_then(Word::as_literal);
+    // Most programs are no wrapper: the first argument is looked at (and
+    // its text borrowed) only for those that are.
+    let named = |w: &&Wrapper| w.names.contains(&program);
+    if !WRAPPERS.iter().any(|w| named(&w)) {
+        return None;
+    }
+    let first = args.first().and_then(Word::literal_cow);
     WRAPPERS.iter().find(|w| {
         w.names.contains(&program)
             && (w.subcommand.is_empty()
