@@ -794,16 +794,43 @@ impl<'a> Walker<'a> {
                 clip(&name.text(), 60)
             ),
         });
+        let at = self.out.len();
         self.push_action(Action::Exec(Exec {
             program: program.clone(),
             name,
-            args: args.clone(),
+            args,
             assignments: inv.assigns.clone(),
             redirects: inv.redirects.clone(),
             stdin,
             trailing_dynamic: inv.trailing_dynamic,
             origin,
         }));
+        // The arguments are lent back from the Exec for the rest of the
+        // analysis (which reads them; no code reads the Exec meanwhile) and
+        // returned after it: no copy of them. An Exec that was not emitted
+        // (the walk has stopped) leaves none.
+        let args = match self.out.get_mut(at) {
+            Some(Action::Exec(e)) => std::mem::take(&mut e.args),
+            _ => Vec::new(),
+        };
+        let step = self.step_program(inv, program, &args, offset, name_has_slash, dynamic_name);
+        if let Some(Action::Exec(e)) = self.out.get_mut(at) {
+            e.args = args;
+        }
+        step
+    }
+
+    /// The rest of [`Walker::step`] once the Exec is emitted: what runs
+    /// inside the program (`args`: its arguments).
+    fn step_program(
+        &mut self,
+        inv: &mut Invocation,
+        program: Option<String>,
+        args: &[Word],
+        offset: usize,
+        name_has_slash: bool,
+        dynamic_name: Option<String>,
+    ) -> Step {
         let Some(program) = program else {
             self.opaque(
                 OpaqueReason::DynamicCommand,
@@ -812,7 +839,7 @@ impl<'a> Walker<'a> {
             );
             return Step::Done(None);
         };
-        let done = self.done(&program, &args);
+        let done = self.done(&program, args);
         let stdin = inv.stdin.clone();
 
         // Functions defined earlier in the script.
@@ -871,7 +898,7 @@ impl<'a> Walker<'a> {
                         a.as_literal()
                             .is_some_and(|t| t.starts_with('-') && t.contains('x'))
                     });
-                for a in &args {
+                for a in args {
                     let Some(t) = a.as_literal() else { continue };
                     if t.starts_with('-') || t.contains('=') {
                         continue;
@@ -884,7 +911,7 @@ impl<'a> Walker<'a> {
             }
             "unset" => {
                 let functions = args.iter().any(|a| a.as_literal().as_deref() == Some("-f"));
-                for a in &args {
+                for a in args {
                     let Some(t) = a.as_literal() else { continue };
                     if t.starts_with('-') {
                         continue;
@@ -908,7 +935,7 @@ impl<'a> Walker<'a> {
                         !a.as_literal().is_some_and(|t| t.starts_with(['-', '+']))
                     }) =>
                     {
-                        Some(&args[..])
+                        Some(args)
                     }
                     None => None,
                 };
@@ -933,7 +960,7 @@ impl<'a> Walker<'a> {
                 let value_opts = [
                     "-a", "-d", "-i", "-n", "-N", "-p", "-t", "-u", "-C", "-c", "-O", "-s",
                 ];
-                let first = scan_options(&args, &value_opts, |_, _| {});
+                let first = scan_options(args, &value_opts, |_, _| {});
                 let mut names: Vec<String> =
                     args[first..].iter().filter_map(Word::as_literal).collect();
                 if program == "getopts" && !names.is_empty() {
@@ -998,7 +1025,7 @@ impl<'a> Walker<'a> {
             }
             "eval" => {
                 if !args.is_empty() {
-                    let code = words::join_words(args);
+                    let code = words::join_words(args.to_vec());
                     self.run_code_string(&code, "eval", Context::Eval, offset, None);
                 }
                 return done;
@@ -1047,29 +1074,29 @@ impl<'a> Walker<'a> {
                 return done;
             }
             "busybox" | "toybox" if !args.is_empty() => {
-                inv.words = args;
+                inv.words = args.to_vec();
                 inv.wrappers.push(program);
                 return Step::Continue;
             }
-            "xargs" => return self.xargs(inv, &program, &args),
-            "find" => return self.find(inv, &program, &args),
-            "git" => return self.git(inv, &program, &args),
-            "ssh" => return self.ssh(inv, &program, &args),
+            "xargs" => return self.xargs(inv, &program, args),
+            "find" => return self.find(inv, &program, args),
+            "git" => return self.git(inv, &program, args),
+            "ssh" => return self.ssh(inv, &program, args),
             "docker" | "podman" | "nerdctl" | "kubectl" | "oc" => {
-                return self.container(inv, &program, &args)
+                return self.container(inv, &program, args)
             }
             "tar" | "bsdtar" | "gtar" | "rsync" | "rg" => {
-                return self.code_options(inv, &program, &args)
+                return self.code_options(inv, &program, args)
             }
-            "parallel" => return self.parallel(inv, &program, &args),
+            "parallel" => return self.parallel(inv, &program, args),
             _ => {}
         }
 
         if SHELLS.contains(&program.as_str()) {
-            return self.shell(inv, &program, &args);
+            return self.shell(inv, &program, args);
         }
         if let Some(spec) = interpreters::lookup(&program) {
-            match interpreters::code_from(spec, &args) {
+            match interpreters::code_from(spec, args) {
                 CodeFrom::Inline(code) => {
                     let text = code.as_literal();
                     let is_sed = spec.language == "sed";
@@ -1138,8 +1165,8 @@ impl<'a> Walker<'a> {
             return done;
         }
 
-        if let Some(spec) = wrappers::lookup(&program, &args) {
-            let u = wrappers::unwrap(spec, &args);
+        if let Some(spec) = wrappers::lookup(&program, args) {
+            let u = wrappers::unwrap(spec, args);
             if u.inert {
                 return done;
             }
