@@ -49,6 +49,7 @@
 //! ```
 
 pub mod action;
+mod ascii;
 pub mod audit;
 pub mod cache_files;
 pub mod call;

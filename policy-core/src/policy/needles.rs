@@ -247,21 +247,9 @@ impl Needles {
     /// Whether a literal occurs in `text`, each searched for on its own
     /// (any order and case of the literals; the empty one occurs anywhere).
     fn each_literal(&self, text: &[u8]) -> bool {
-        self.literals.iter().any(|l| {
-            let Some((first, rest)) = l.split_first() else {
-                return true;
-            };
-            let first = first.to_ascii_lowercase();
-            let Some(last) = text.len().checked_sub(l.len()) else {
-                return false;
-            };
-            (0..=last).any(|i| {
-                text.get(i).is_some_and(|b| b.to_ascii_lowercase() == first)
-                    && text
-                        .get(i + 1..i + l.len())
-                        .is_some_and(|w| w.eq_ignore_ascii_case(rest))
-            })
-        })
+        self.literals
+            .iter()
+            .any(|l| crate::ascii::contains_ignore_case(text, l))
     }
 }
 

@@ -210,27 +210,7 @@ fn has(hay: &[u8], needle: &str) -> bool {
     // `memchr` of the first byte and a comparison there was measured slower
     // on the few-byte strings of a typical call: a call per trigger.)
     if hay.len() <= SHORT_HAY {
-        // The rest is compared only where the first byte is equal.
-        let Some((first, rest)) = n.split_first() else {
-            return true;
-        };
-        let first = first.to_ascii_lowercase();
-        let Some(last) = hay.len().checked_sub(n.len()) else {
-            return false;
-        };
-        return hay
-            .get(..=last)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-            .any(|(i, &h)| {
-                h == first
-                    && hay.get(i + 1..i + n.len()).is_some_and(|w| {
-                        w.iter()
-                            .zip(rest)
-                            .all(|(h, c)| *h == c.to_ascii_lowercase())
-                    })
-            });
+        return crate::ascii::contains_ignore_case(hay, n);
     }
     if n.iter().any(u8::is_ascii_uppercase) {
         memchr::memmem::find(hay, &n.to_ascii_lowercase()).is_some()
