@@ -199,22 +199,34 @@ impl Verdict {
 /// automaton once needed, and its expanded source.
 type PathGlob = (Option<String>, OnceCell<Option<matcher::GlobRegex>>, String);
 
+/// The hasher of [`Env`]'s caches keyed by policy strings (globs, regex
+/// ids): `foldhash`, randomly seeded per process, several times faster than
+/// SipHash on short keys. The keys come from the policy, not the command.
+type FastHash = foldhash::fast::RandomState;
+
 /// The environment paths are judged in: home and project, for `~`, `{home}`,
 /// `{project}` in globs and roots. Caches compiled path globs.
 #[derive(Debug)]
 pub struct Env {
     home: Option<String>,
     project: String,
-    globs: RefCell<HashMap<String, PathGlob>>,
+    globs: RefCell<HashMap<String, PathGlob, FastHash>>,
     /// Whether the call being evaluated holds a secret (scanned once per call,
     /// not once per action and rule; reset by [`Env::start_call`]).
     secret: RefCell<Option<bool>>,
     /// Results of `raw` regexes over the call's command, by regex, for the
     /// call being evaluated (the same text for every action).
-    raw: RefCell<HashMap<usize, bool>>,
+    raw: RefCell<HashMap<usize, bool, FastHash>>,
     /// Real locations of paths ([`crate::paths::resolve_real`]), resolved
     /// once per environment (an engine call), shared by every layer.
     real: RefCell<HashMap<String, Result<String, crate::paths::PathError>>>,
+    /// Lists of roots as written in policies, and each root expanded and
+    /// normalized, with its real location when it differs
+    /// ([`Env::outside`]), computed once per environment. Looked up by
+    /// comparing the written list: a policy has two or three.
+    roots: RefCell<Vec<(Vec<String>, Vec<ExpandedRoot>)>>,
+    /// Room for a path with a `/` appended ([`Env::path_glob_matches`]).
+    dir: RefCell<String>,
     /// Facts about the agent session (taint, counts) given to WASM rules as
     /// the input's `session`; `{}` by default.
     session: serde_json::Value,
@@ -228,10 +240,12 @@ impl Env {
         Env {
             home: opts.home().map(str::to_string),
             project: crate::paths::normalize_lexically(project),
-            globs: RefCell::new(HashMap::new()),
+            globs: RefCell::new(HashMap::default()),
             secret: RefCell::new(None),
-            raw: RefCell::new(HashMap::new()),
+            raw: RefCell::new(HashMap::default()),
             real: RefCell::new(HashMap::new()),
+            roots: RefCell::new(Vec::new()),
+            dir: RefCell::new(String::new()),
             session: serde_json::Value::Object(serde_json::Map::new()),
             clock: Clock::System,
         }
@@ -328,19 +342,13 @@ impl Env {
     /// a relative glob matches at any depth: `.env` ≡ `**/.env`).
     pub fn path_glob_matches(&self, g: &str, path: &str) -> bool {
         let mut cache = self.globs.borrow_mut();
-        let m = cache.entry(g.to_string()).or_insert_with(|| {
-            let mut e = self.expand(g);
-            if !e.starts_with('/') && !e.starts_with("**") {
-                e = format!("**/{e}");
-            }
-            // The needle first: a path without it is ruled out before the
-            // glob is compiled (most are, and a hook process compiles each
-            // glob it tries).
-            let needle = glob_needle::glob_needle(&e);
-            let glob = OnceCell::new();
-            (needle, glob, e)
-        });
-        let (needle, glob, e) = m;
+        if !cache.contains_key(g) {
+            let compiled = self.path_glob(g);
+            cache.insert(g.to_string(), compiled);
+        }
+        let Some((needle, glob, e)) = cache.get(g) else {
+            return false;
+        };
         if needle.as_deref().is_some_and(|n| !path.contains(n)) {
             return false;
         }
@@ -353,7 +361,34 @@ impl Env {
                 .and_then(|x| matcher::glob_matcher(&x))
         })
         .as_ref()
-        .is_some_and(|m| m.is_match(path.as_bytes()) || m.is_match(format!("{path}/").as_bytes()))
+        .is_some_and(|m| {
+            if m.is_match(path.as_bytes()) {
+                return true;
+            }
+            // As a directory: `dir/**` matches `dir`. A glob ending in a
+            // literal other than `/` never matches a text ending in `/`.
+            if e.ends_with(|c: char| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '~')) {
+                return false;
+            }
+            let mut dir = self.dir.borrow_mut();
+            dir.clear();
+            dir.push_str(path);
+            dir.push('/');
+            m.is_match(dir.as_bytes())
+        })
+    }
+
+    /// Path glob `g` expanded, with its needle; compiled on first use.
+    fn path_glob(&self, g: &str) -> PathGlob {
+        let mut e = self.expand(g);
+        if !e.starts_with('/') && !e.starts_with("**") {
+            e = format!("**/{e}");
+        }
+        // The needle first: a path without it is ruled out before the
+        // glob is compiled (most are, and a hook process compiles each
+        // glob it tries).
+        let needle = glob_needle::glob_needle(&e);
+        (needle, OnceCell::new(), e)
     }
 
     /// True when `path` is not inside any of `roots` (component-wise). A
@@ -362,13 +397,40 @@ impl Env {
     /// real location of the path itself is a separate action (see
     /// [`Policy::evaluate_actions`]).
     pub fn outside(&self, roots: &[String], path: &str) -> bool {
-        !roots.iter().any(|r| {
-            let root = crate::paths::normalize_lexically(&self.expand(r));
-            crate::paths::is_within(path, &root)
-                || self
-                    .real_path(&root)
-                    .is_ok_and(|real| real != root && crate::paths::is_within(path, &real))
-        })
+        if let Some((_, expanded)) = self.roots.borrow().iter().find(|(w, _)| w == roots) {
+            return !expanded.iter().any(|e| e.holds(path));
+        }
+        let expanded: Vec<ExpandedRoot> = roots
+            .iter()
+            .map(|r| {
+                let root = crate::paths::normalize_lexically(&self.expand(r));
+                let real = self.real_path(&root).ok().filter(|real| *real != root);
+                ExpandedRoot { root, real }
+            })
+            .collect();
+        let outside = !expanded.iter().any(|e| e.holds(path));
+        self.roots.borrow_mut().push((roots.to_vec(), expanded));
+        outside
+    }
+}
+
+/// A root of [`Env::outside`] as it applies.
+#[derive(Debug)]
+struct ExpandedRoot {
+    /// Expanded and normalized.
+    root: String,
+    /// Its real location, when a symlink leads elsewhere.
+    real: Option<String>,
+}
+
+impl ExpandedRoot {
+    /// Whether `path` is within the root, as written or at its real location.
+    fn holds(&self, path: &str) -> bool {
+        crate::paths::is_within(path, &self.root)
+            || self
+                .real
+                .as_deref()
+                .is_some_and(|real| crate::paths::is_within(path, real))
     }
 }
 
