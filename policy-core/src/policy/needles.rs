@@ -52,8 +52,9 @@ pub(crate) struct Needles {
     /// Lower-cased and sorted, in one buffer (decoded from the cache with
     /// two allocations, not one per literal).
     literals: Blobs,
-    /// Only ASCII text can be ruled out (the literals come from a regex
-    /// whose `i` flags were dropped).
+    /// The literals come from a regex whose `i` flags were dropped: text
+    /// with a character that folds to an ASCII letter ([`folds_to_ascii`])
+    /// cannot be ruled out.
     ascii_only: bool,
     /// How often they were consulted: after [`MAX_CHECKS`], [`Needles::admit`]
     /// lets every text through, so a long-running process builds the
@@ -149,7 +150,7 @@ impl Needles {
     /// False when `text` cannot match the regex (it contains none of the
     /// needles); true when it may — and always after [`MAX_CHECKS`] texts.
     pub(crate) fn admit(&self, text: &[u8]) -> bool {
-        if self.ascii_only && !text.is_ascii() {
+        if self.ascii_only && folds_to_ascii(text) {
             return true;
         }
         let uses = self.checks.fetch_add(1, Ordering::Relaxed);
@@ -164,7 +165,7 @@ impl Needles {
     /// checking: for candidate selection, which has no automaton to fall
     /// back on.
     pub(crate) fn may_match(&self, text: &[u8]) -> bool {
-        if self.ascii_only && !text.is_ascii() {
+        if self.ascii_only && folds_to_ascii(text) {
             return true;
         }
         let uses = match self.starts.get() {
@@ -340,6 +341,19 @@ fn has_bit(set: &[u64; 4], b: u8) -> bool {
         .is_some_and(|w| w & (1 << (b & 63)) != 0)
 }
 
+/// Whether `text` holds a character whose simple case folding is an ASCII
+/// letter: `ſ` (U+017F, to `s`) or the Kelvin sign (U+212A, to `k`), the
+/// only two (checked against the `regex` crate by
+/// `only_two_characters_fold_to_ascii_letters`). Elsewhere an ASCII
+/// case-insensitive search finds exactly what `(?i)` on ASCII literals
+/// matches: a literal's letters are ASCII, so no other byte of the text can
+/// stand for them.
+fn folds_to_ascii(text: &[u8]) -> bool {
+    !text.is_ascii()
+        && (memchr::memmem::find(text, "\u{17F}".as_bytes()).is_some()
+            || memchr::memmem::find(text, "\u{212A}".as_bytes()).is_some())
+}
+
 /// Removes every `i` flag from the syntax tree; true when there was one.
 /// Recursion is bounded by the parser's nesting limit.
 fn drop_case_insensitive(node: &mut Ast) -> bool {
@@ -464,13 +478,45 @@ mod tests {
                 proptest::sample::select(vec!["", ".*", "+", "?"]),
                 proptest::sample::select(vec!["", "ef", "G", r"\b"]),
             ).prop_map(|(a, b, c, d)| format!("{a}{b}{c}{d}")),
-            text in "[a-gkxsABCDKS \\n.ſ\u{212A}]{0,10}",
+            text in "[a-gkxsABCDKS \\n.ſ\u{212A}é—]{0,10}",
         ) {
             let matched = regex::Regex::new(&re).unwrap().is_match(&text);
             if let Some(n) = Needles::of(&re) {
                 proptest::prop_assert!(!matched || n.admit(text.as_bytes()), "{} on {:?}", re, text);
+                proptest::prop_assert!(!matched || n.may_match(text.as_bytes()), "{} on {:?}", re, text);
             }
         }
+    }
+
+    /// [`folds_to_ascii`] names every character outside ASCII that a
+    /// case-insensitive ASCII letter matches.
+    #[test]
+    fn only_two_characters_fold_to_ascii_letters() {
+        let all: String = ('\u{80}'..=char::MAX).collect();
+        let found: Vec<char> = regex::Regex::new("(?i)[a-z]")
+            .unwrap()
+            .find_iter(&all)
+            .filter_map(|m| m.as_str().chars().next())
+            .collect();
+        assert_eq!(found, ['\u{17F}', '\u{212A}']);
+        assert!(found
+            .iter()
+            .all(|c| folds_to_ascii(c.to_string().as_bytes())));
+        assert!(!folds_to_ascii("é — ß".as_bytes()));
+        assert!(!folds_to_ascii(b"ascii only"));
+    }
+
+    #[test]
+    fn case_insensitive_needles_rule_out_text_that_is_not_ascii() {
+        let n = Needles::of("(?i)drop\\s+table").unwrap();
+        assert!(!n.may_match("café — rien".as_bytes()));
+        assert!(n.may_match("DROP — table".as_bytes()));
+        // `ſ` may stand for an `s`, the Kelvin sign for a `k`.
+        let n = Needles::of("(?i)sk").unwrap();
+        assert!(n.may_match("\u{17F}\u{212A}".as_bytes()));
+        assert!(regex::Regex::new("(?i)sk")
+            .unwrap()
+            .is_match("\u{17F}\u{212A}"));
     }
 
     /// Every regex of the default packs, on every command of the shared
