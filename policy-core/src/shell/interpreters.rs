@@ -349,21 +349,49 @@ pub(crate) fn embedded_shell(language: &str, code: &str) -> Vec<String> {
         "Command",
         "execute",
     ];
+    /// Whether a byte starts one of `CALLS`.
+    const FIRST: [bool; 256] = {
+        let mut first = [false; 256];
+        let mut i = 0;
+        while i < CALLS.len() {
+            first[CALLS[i].as_bytes()[0] as usize] = true;
+            i += 1;
+        }
+        first
+    };
+    let backticks = matches!(language, "ruby" | "perl" | "php");
+    let quoted_exec = matches!(language, "ruby" | "perl");
     let mut out = Vec::new();
     let bytes = code.as_bytes();
     let mut idx = 0;
     while idx < bytes.len() && out.len() < 64 {
+        // Only a byte that may start a call name at the start of a word, a
+        // backtick or `%x`/`qx` can begin what is looked for: other bytes
+        // are stepped over one by one (comparing every name at every byte
+        // was most of the time spent on a 10 KB script). Those bytes are
+        // ASCII, so `idx` is then at a character boundary.
+        let c = bytes[idx];
+        let word_start =
+            idx == 0 || !(bytes[idx - 1].is_ascii_alphanumeric() || bytes[idx - 1] == b'_');
+        let call_start = word_start && FIRST[usize::from(c)];
+        let quote_start = (backticks && c == b'`') || (quoted_exec && matches!(c, b'%' | b'q'));
+        if !call_start && !quote_start {
+            idx += 1;
+            continue;
+        }
         let rest = &code[idx..];
         let mut advanced = false;
-        for call in CALLS {
+        let calls: &[&str] = if call_start { CALLS } else { &[] };
+        for call in calls
+            .iter()
+            .filter(|call| call.as_bytes().first() == Some(&c))
+        {
             if !rest.starts_with(call) {
                 continue;
             }
-            let before_ok =
-                idx == 0 || !(bytes[idx - 1].is_ascii_alphanumeric() || bytes[idx - 1] == b'_');
             let after_ok =
                 !rest[call.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
-            if !before_ok || !after_ok {
+            if !after_ok {
                 continue;
             }
             let after = rest[call.len()..].trim_start();
@@ -388,16 +416,14 @@ pub(crate) fn embedded_shell(language: &str, code: &str) -> Vec<String> {
         if advanced {
             continue;
         }
-        let c = bytes[idx];
-        if matches!(language, "ruby" | "perl" | "php") && c == b'`' {
+        if backticks && c == b'`' {
             if let Some(end) = code[idx + 1..].find('`') {
                 out.push(code[idx + 1..idx + 1 + end].to_string());
                 idx += end + 2;
                 continue;
             }
         }
-        if matches!(language, "ruby" | "perl") && (rest.starts_with("%x") || rest.starts_with("qx"))
-        {
+        if quoted_exec && (rest.starts_with("%x") || rest.starts_with("qx")) {
             if let Some(open) = rest[2..].chars().next() {
                 let close = match open {
                     '(' => ')',
@@ -612,6 +638,42 @@ mod tests {
             ["id"]
         );
         assert!(embedded_shell("python", "print(1)").is_empty());
+    }
+
+    #[test]
+    fn embedded_calls_start_words() {
+        // A call name inside a longer identifier is not a call.
+        assert!(embedded_shell("python", "mysystem('id'); system_x('id'); _exec('id')").is_empty());
+        // After punctuation, a blank or a character that is not ASCII, it is.
+        assert_eq!(embedded_shell("python", "é=1;system('a')"), ["a"]);
+        assert_eq!(embedded_shell("python", "x = 'é'\nos.popen(\"b\")"), ["b"]);
+        assert_eq!(
+            embedded_shell("python", "subprocess.run(['rm', '-rf', 'x y'])"),
+            ["rm -rf 'x y'"]
+        );
+        // The first listed name that fits wins: `execSync`, not `exec`.
+        assert_eq!(embedded_shell("javascript", "execSync('c')"), ["c"]);
+        // Backticks and `%x`/`qx` only where the language has them.
+        assert_eq!(
+            embedded_shell("perl", "my $x = qx{id}; %x(whoami)"),
+            ["id", "whoami"]
+        );
+        assert_eq!(embedded_shell("php", "echo `ls`;"), ["ls"]);
+        assert!(embedded_shell("python", "`ls` qx{id}").is_empty());
+    }
+
+    proptest::proptest! {
+        /// Any code, in any language, is scanned without a panic, and every
+        /// snippet found is text of the code (or an argument vector).
+        #[test]
+        fn embedded_shell_takes_any_code(
+            language in proptest::sample::select(vec!["python", "ruby", "perl", "php", "javascript"]),
+            code in "([a-z_ .;(){}\\[\\]'\"`%-]|é|—|system|execSync|qx|%x){0,24}",
+        ) {
+            for s in embedded_shell(language, &code) {
+                proptest::prop_assert!(code.contains(&s) || s.contains(' ') || s.is_empty(), "{:?} from {:?}", s, code);
+            }
+        }
     }
 
     #[test]

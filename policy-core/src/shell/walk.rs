@@ -1397,6 +1397,8 @@ impl<'a> Walker<'a> {
                     n
                 };
                 match self.atoms(target, src, crate::shell::quote::Quoting::Unquoted) {
+                    // Most words are one node: its atoms are taken, not copied.
+                    Some(a) if atoms.is_empty() => atoms = a,
                     Some(a) => atoms.extend(a),
                     None => ok = false,
                 }
