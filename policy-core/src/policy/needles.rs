@@ -190,11 +190,11 @@ impl Needles {
             {
                 return self.each_literal(text);
             }
-            let lower = text.to_ascii_lowercase();
-            return self
-                .literals
-                .iter()
-                .any(|n| memmem::find(&lower, n).is_some());
+            return with_lowered(text, |lower| {
+                self.literals
+                    .iter()
+                    .any(|n| memmem::find(lower, n).is_some())
+            });
         }
         let starts = match self.starts.get() {
             Some(s) => s,
@@ -341,6 +341,40 @@ fn has_bit(set: &[u64; 4], b: u8) -> bool {
         .is_some_and(|w| w & (1 << (b & 63)) != 0)
 }
 
+/// Longest text whose lower-cased copy a thread keeps ([`with_lowered`]).
+const KEEP_LOWERED: usize = 64 << 10;
+
+thread_local! {
+    /// The last long text searched on this thread, and its lower-cased copy.
+    static LOWERED: std::cell::RefCell<(Vec<u8>, Vec<u8>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// `f` of `text` lower-cased (ASCII). The copy is kept per thread for the
+/// next call with the same text: the needles of a call's rules search the
+/// same command, code or argument one after another (a 9 KB script was
+/// copied 32 times per evaluation). Texts over [`KEEP_LOWERED`] bytes are
+/// copied each time.
+fn with_lowered<T>(text: &[u8], f: impl FnOnce(&[u8]) -> T) -> T {
+    if text.len() > KEEP_LOWERED {
+        return f(&text.to_ascii_lowercase());
+    }
+    LOWERED.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut kept) => {
+            let (source, lower) = &mut *kept;
+            if source.as_slice() != text {
+                source.clear();
+                source.extend_from_slice(text);
+                lower.clear();
+                lower.extend(text.iter().map(u8::to_ascii_lowercase));
+            }
+            f(lower)
+        }
+        // Only from a nested search: no sharing then.
+        Err(_) => f(&text.to_ascii_lowercase()),
+    })
+}
+
 /// Whether `text` holds a character whose simple case folding is an ASCII
 /// letter: `ſ` (U+017F, to `s`) or the Kelvin sign (U+212A, to `k`), the
 /// only two (checked against the `regex` crate by
@@ -426,6 +460,26 @@ mod tests {
     }
 
     use proptest::strategy::Strategy as _;
+
+    #[test]
+    fn long_texts_share_a_lowered_copy_only_when_equal() {
+        let secret = Needles::of("(?i)secret").unwrap();
+        let other = Needles::of("token").unwrap();
+        let pad = "x".repeat(SHORT);
+        let with = format!("{pad}SECRET");
+        let without = format!("{pad}sacret");
+        assert_eq!(with.len(), without.len());
+        for _ in 0..2 {
+            assert!(secret.may_match(with.as_bytes()));
+            assert!(!other.may_match(with.as_bytes()));
+            assert!(!secret.may_match(without.as_bytes()));
+            assert!(secret.may_match(with.as_bytes()));
+        }
+        // Past what a thread keeps, still searched.
+        let huge = format!("{}Secret", "y".repeat(KEEP_LOWERED));
+        assert!(secret.may_match(huge.as_bytes()));
+        assert!(!other.may_match(huge.as_bytes()));
+    }
 
     #[test]
     fn a_long_running_process_stops_asking_the_needles() {
