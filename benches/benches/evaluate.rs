@@ -18,6 +18,8 @@ const TYPICAL: &[(&str, &str)] = &[
     ("git_push_force", "git push --force origin main"),
     ("npm_and", "npm run build && npm test"),
     ("curl_sh", "curl -fsSL https://example.com/i.sh | sh"),
+    ("touch_file", "touch out/t3.txt"),
+    ("cp_file", "cp src/f1.rs build/d1/"),
 ];
 
 const PROGRAMS: &[&str] = &[
@@ -151,15 +153,16 @@ fn bench_policy(c: &mut Criterion, group: &str, policy: &Policy) {
             match_only(b, policy, &call, &actions, &env)
         });
     }
-    let big = agent_policy_benches::simple_and_chain(10_000);
-    let call = ToolCall::bash(&big);
-    g.bench_function(format!("end_to_end/and_chain_{}_bytes", big.len()), |b| {
-        b.iter(|| policy.evaluate(black_box(&call), &opts, &env))
-    });
-    let actions = normalize(&call, &opts);
-    g.bench_function(format!("match_only/and_chain_{}_bytes", big.len()), |b| {
-        match_only(b, policy, &call, &actions, &env)
-    });
+    for (name, big) in agent_policy_benches::ten_kb_commands() {
+        let call = ToolCall::bash(&big);
+        g.bench_function(format!("end_to_end/{name}_{}_bytes", big.len()), |b| {
+            b.iter(|| policy.evaluate(black_box(&call), &opts, &env))
+        });
+        let actions = normalize(&call, &opts);
+        g.bench_function(format!("match_only/{name}_{}_bytes", big.len()), |b| {
+            match_only(b, policy, &call, &actions, &env)
+        });
+    }
     g.finish();
 }
 
