@@ -46,22 +46,26 @@ pub fn simple_and_chain(min_bytes: usize) -> String {
 /// assert!(chain.starts_with("mkdir -p build/d0 && cp src/f1.rs build/d1/ && "));
 /// ```
 pub fn distinct_file_chain(min_bytes: usize) -> String {
-    let mut chain = String::new();
-    let mut i = 0usize;
-    while chain.len() < min_bytes {
-        if !chain.is_empty() {
-            chain.push_str(" && ");
+    grow(String::new(), min_bytes, |i| {
+        let and = if i == 0 { "" } else { " && " };
+        match i % 4 {
+            0 => format!("{and}mkdir -p build/d{i}"),
+            1 => format!("{and}cp src/f{i}.rs build/d{i}/"),
+            2 => format!("{and}grep -n fn{i} src/lib.rs"),
+            _ => format!("{and}touch out/t{i}.txt"),
         }
-        let part = match i % 4 {
-            0 => format!("mkdir -p build/d{i}"),
-            1 => format!("cp src/f{i}.rs build/d{i}/"),
-            2 => format!("grep -n fn{i} src/lib.rs"),
-            _ => format!("touch out/t{i}.txt"),
-        };
-        chain.push_str(&part);
+    })
+}
+
+/// `text` with `piece(0)`, `piece(1)`, … appended until it is at least
+/// `min_bytes` long.
+fn grow(mut text: String, min_bytes: usize, piece: impl Fn(usize) -> String) -> String {
+    let mut i = 0usize;
+    while text.len() < min_bytes {
+        text.push_str(&piece(i));
         i += 1;
     }
-    chain
+    text
 }
 
 /// `cat > NOTES.md <<'EOF'` with a Markdown body of at least `min_bytes`
@@ -73,14 +77,9 @@ pub fn distinct_file_chain(min_bytes: usize) -> String {
 /// assert!(h.starts_with("cat > NOTES.md <<'EOF'\n") && h.ends_with("\nEOF"));
 /// ```
 pub fn heredoc_file(min_bytes: usize) -> String {
-    let mut body = String::new();
-    let mut i = 0usize;
-    while body.len() < min_bytes {
-        body.push_str(&format!(
-            "{i}. The parser keeps line {i} — see `src/lib.rs` and run `cargo test -p core` before merging.\n"
-        ));
-        i += 1;
-    }
+    let body = grow(String::new(), min_bytes, |i| {
+        format!("{i}. The parser keeps line {i} — see `src/lib.rs` and run `cargo test -p core` before merging.\n")
+    });
     format!("cat > NOTES.md <<'EOF'\n{body}EOF")
 }
 
@@ -92,14 +91,9 @@ pub fn heredoc_file(min_bytes: usize) -> String {
 /// assert!(p.starts_with("python3 -c \"import os, json, sys\n") && p.ends_with('"'));
 /// ```
 pub fn python_inline(min_bytes: usize) -> String {
-    let mut code = String::from("import os, json, sys\n");
-    let mut i = 0usize;
-    while code.len() < min_bytes {
-        code.push_str(&format!(
-            "row{i} = json.loads(json.dumps({{'n': {i}, 'cwd': os.getcwd()}})); print(row{i}['n'], file=sys.stderr)\n"
-        ));
-        i += 1;
-    }
+    let code = grow("import os, json, sys\n".into(), min_bytes, |i| {
+        format!("row{i} = json.loads(json.dumps({{'n': {i}, 'cwd': os.getcwd()}})); print(row{i}['n'], file=sys.stderr)\n")
+    });
     format!("python3 -c \"{code}\"")
 }
 
@@ -110,14 +104,9 @@ pub fn python_inline(min_bytes: usize) -> String {
 /// assert!(c.starts_with("git commit -m \"") && c.len() >= 50);
 /// ```
 pub fn long_commit_message(min_bytes: usize) -> String {
-    let mut msg = String::new();
-    let mut i = 0usize;
-    while msg.len() < min_bytes {
-        msg.push_str(&format!(
-            "Step {i}: split the walker's state so that nested commands keep their own scope. "
-        ));
-        i += 1;
-    }
+    let msg = grow(String::new(), min_bytes, |i| {
+        format!("Step {i}: split the walker's state so that nested commands keep their own scope. ")
+    });
     format!("git commit -m \"{msg}\"")
 }
 

@@ -22,52 +22,33 @@
 /// {a,b}.pem             -> .pem
 /// ```
 pub(crate) fn glob_needle(g: &str) -> Option<String> {
+    let g: Vec<char> = g.chars().collect();
     let mut best = String::new();
     let mut run = String::new();
-    let mut chars = g.chars();
     fn end_run(run: &mut String, best: &mut String) {
         if run.len() > best.len() {
             std::mem::swap(run, best);
         }
         run.clear();
     }
-    while let Some(c) = chars.next() {
+    let mut i = 0usize;
+    while let Some(&c) = g.get(i) {
+        i += 1;
         match c {
-            '\\' => match chars.next() {
-                Some(x) => run.push(x),
+            '\\' => match g.get(i) {
+                Some(&x) => {
+                    run.push(x);
+                    i += 1;
+                }
                 None => end_run(&mut run, &mut best),
             },
             '[' => {
                 end_run(&mut run, &mut best);
-                // `]` right after `[` or `[!` / `[^` is a member, not the end.
-                let mut members = 0usize;
-                let mut negated = false;
-                for x in chars.by_ref() {
-                    if x == ']' && members > 0 {
-                        break;
-                    }
-                    if members == 0 && !negated && matches!(x, '!' | '^') {
-                        negated = true;
-                        continue;
-                    }
-                    members += 1;
-                }
+                i = class_end(&g, i);
             }
             '{' => {
                 end_run(&mut run, &mut best);
-                let mut depth = 1usize;
-                for x in chars.by_ref() {
-                    match x {
-                        '{' => depth += 1,
-                        '}' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                }
+                i = branches(&g, i).1;
             }
             '*' | '?' | '/' | ']' | '}' | ',' => end_run(&mut run, &mut best),
             _ => run.push(c),
@@ -75,6 +56,27 @@ pub(crate) fn glob_needle(g: &str) -> Option<String> {
     }
     end_run(&mut run, &mut best);
     (best.len() >= 2).then_some(best)
+}
+
+/// Where reading goes on after the `[…]` class whose members start at
+/// `from` (just after its `[`): `]` right after `[` or `[!` / `[^` is a
+/// member, not the end.
+fn class_end(g: &[char], from: usize) -> usize {
+    let mut members = 0usize;
+    let mut negated = false;
+    let mut i = from;
+    while let Some(&x) = g.get(i) {
+        i += 1;
+        if x == ']' && members > 0 {
+            break;
+        }
+        if members == 0 && !negated && matches!(x, '!' | '^') {
+            negated = true;
+            continue;
+        }
+        members += 1;
+    }
+    i
 }
 
 /// Literals one of which every path that path glob `g` matches holds, with
@@ -163,20 +165,7 @@ fn requirement(g: &[char], depth: usize) -> Option<Vec<String>> {
             }
             '[' => {
                 consider(vec![std::mem::take(&mut run)]);
-                // `]` right after `[` or `[!` / `[^` is a member, not the end.
-                let mut members = 0usize;
-                let mut negated = false;
-                while let Some(&x) = g.get(i) {
-                    i += 1;
-                    if x == ']' && members > 0 {
-                        break;
-                    }
-                    if members == 0 && !negated && matches!(x, '!' | '^') {
-                        negated = true;
-                        continue;
-                    }
-                    members += 1;
-                }
+                i = class_end(g, i);
             }
             '{' => {
                 consider(vec![std::mem::take(&mut run)]);

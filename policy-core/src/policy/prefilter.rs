@@ -2118,9 +2118,14 @@ mod tests {
     fn candidate_ids(p: &Policy, command: &str) -> Vec<String> {
         let opts = ShellOptions::for_home("/home/dev", "/home/dev/project");
         let call = ToolCall::bash(command);
-        let mut ids: Vec<String> = crate::normalize(&call, &opts)
+        ids_for(p, &call, &crate::normalize(&call, &opts))
+    }
+
+    /// The rules that may match any of `actions` of `call`, sorted.
+    fn ids_for(p: &Policy, call: &ToolCall, actions: &[crate::Action]) -> Vec<String> {
+        let mut ids: Vec<String> = actions
             .iter()
-            .flat_map(|a| p.prefilter.candidates(&call, a, None))
+            .flat_map(|a| p.prefilter.candidates(call, a, None))
             .map(|i| p.rules[i].rule.id.clone())
             .collect();
         ids.sort();
@@ -2198,15 +2203,7 @@ mod tests {
         let opts = ShellOptions::for_home("/home/dev", "/home/dev/project");
         let call = ToolCall::bash(command);
         let fx = crate::policy::effects::with_effects_parsed(crate::normalize(&call, &opts));
-        let mut ids: Vec<String> = fx
-            .actions
-            .iter()
-            .flat_map(|a| p.prefilter.candidates(&call, a, None))
-            .map(|i| p.rules[i].rule.id.clone())
-            .collect();
-        ids.sort();
-        ids.dedup();
-        ids
+        ids_for(p, &call, &fx.actions)
     }
 
     #[test]
