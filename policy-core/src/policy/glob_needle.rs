@@ -25,37 +25,75 @@ pub(crate) fn glob_needle(g: &str) -> Option<String> {
     let g: Vec<char> = g.chars().collect();
     let mut best = String::new();
     let mut run = String::new();
-    fn end_run(run: &mut String, best: &mut String) {
-        if run.len() > best.len() {
-            std::mem::swap(run, best);
+    for t in tokens(&g) {
+        match t {
+            Token::Char(c) => run.push(c),
+            _ => {
+                if run.len() > best.len() {
+                    std::mem::swap(&mut run, &mut best);
+                }
+                run.clear();
+            }
         }
-        run.clear();
     }
+    if run.len() > best.len() {
+        best = run;
+    }
+    (best.len() >= 2).then_some(best)
+}
+
+/// A glob's syntax, as far as its literals go (`globset` syntax with
+/// backslash escapes).
+enum Token<'g> {
+    /// A literal character, written or escaped (`\*` is `*`, `\/` a `/`).
+    Char(char),
+    /// An unescaped `/`.
+    Slash,
+    /// `**`: any directories, or none, taking a `/` beside it with them
+    /// (`a/**/b` matches `a/b`).
+    Stars,
+    /// What ends a literal run and promises nothing: `*`, `?`, a `[…]`
+    /// class, a stray `]`, `}` or `,`, a trailing `\`.
+    Other,
+    /// A `{…}` alternation: its top-level branches.
+    Alternation(Vec<&'g [char]>),
+}
+
+/// The tokens of glob `g`.
+fn tokens(g: &[char]) -> Vec<Token<'_>> {
+    let mut out = Vec::new();
     let mut i = 0usize;
     while let Some(&c) = g.get(i) {
         i += 1;
-        match c {
+        out.push(match c {
             '\\' => match g.get(i) {
                 Some(&x) => {
-                    run.push(x);
+                    i += 1;
+                    Token::Char(x)
+                }
+                None => Token::Other,
+            },
+            '*' if g.get(i) == Some(&'*') => {
+                while g.get(i) == Some(&'*') {
                     i += 1;
                 }
-                None => end_run(&mut run, &mut best),
-            },
+                Token::Stars
+            }
+            '/' => Token::Slash,
             '[' => {
-                end_run(&mut run, &mut best);
-                i = class_end(&g, i);
+                i = class_end(g, i);
+                Token::Other
             }
             '{' => {
-                end_run(&mut run, &mut best);
-                i = branches(&g, i).1;
+                let (branches, end) = branches(g, i);
+                i = end;
+                Token::Alternation(branches)
             }
-            '*' | '?' | '/' | ']' | '}' | ',' => end_run(&mut run, &mut best),
-            _ => run.push(c),
-        }
+            '*' | '?' | ']' | '}' | ',' => Token::Other,
+            c => Token::Char(c),
+        });
     }
-    end_run(&mut run, &mut best);
-    (best.len() >= 2).then_some(best)
+    out
 }
 
 /// Where reading goes on after the `[…]` class whose members start at
@@ -136,41 +174,29 @@ fn requirement(g: &[char], depth: usize) -> Option<Vec<String>> {
         }
     };
     let mut run = String::new();
-    let mut i = 0usize;
-    while let Some(&c) = g.get(i) {
-        i += 1;
-        match c {
-            '\\' => match g.get(i) {
-                Some(&x) => {
-                    run.push(x);
-                    i += 1;
-                }
-                None => consider(vec![std::mem::take(&mut run)]),
-            },
-            '*' if g.get(i) == Some(&'*') => {
-                // `**` may match nothing, and with it the `/` on either side.
+    let tokens = tokens(g);
+    let mut at = 0usize;
+    while let Some(t) = tokens.get(at) {
+        at += 1;
+        match t {
+            Token::Char(c) => run.push(*c),
+            // A `/` that `**` may take with it ends the run.
+            Token::Slash if matches!(tokens.get(at), Some(Token::Stars)) => {
+                consider(vec![std::mem::take(&mut run)]);
+            }
+            Token::Slash => run.push('/'),
+            Token::Stars => {
                 if run.ends_with('/') {
                     run.pop();
                 }
                 consider(vec![std::mem::take(&mut run)]);
-                while g.get(i) == Some(&'*') {
-                    i += 1;
-                }
-                if g.get(i) == Some(&'/') {
-                    i += 1;
+                if matches!(tokens.get(at), Some(Token::Slash)) {
+                    at += 1;
                 }
             }
-            '/' if g.get(i) == Some(&'*') && g.get(i + 1) == Some(&'*') => {
+            Token::Other => consider(vec![std::mem::take(&mut run)]),
+            Token::Alternation(branches) => {
                 consider(vec![std::mem::take(&mut run)]);
-            }
-            '[' => {
-                consider(vec![std::mem::take(&mut run)]);
-                i = class_end(g, i);
-            }
-            '{' => {
-                consider(vec![std::mem::take(&mut run)]);
-                let (branches, end) = branches(g, i);
-                i = end;
                 if depth < MAX_ALTERNATION_DEPTH {
                     let sets: Option<Vec<Vec<String>>> =
                         branches.iter().map(|b| requirement(b, depth + 1)).collect();
@@ -182,8 +208,6 @@ fn requirement(g: &[char], depth: usize) -> Option<Vec<String>> {
                     }
                 }
             }
-            '*' | '?' | ']' | '}' | ',' => consider(vec![std::mem::take(&mut run)]),
-            _ => run.push(c),
         }
     }
     consider(vec![run]);
