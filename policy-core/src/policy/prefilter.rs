@@ -12,7 +12,8 @@
 //! Patterns are sorted by the token they are tried on — the program name, the
 //! first subcommand word, each canonical flag, each argument, the `program
 //! args…` line, the action kind, each context and wrapper of the action, the
-//! tool name — and each such class compiles into one **anchored multi-pattern
+//! tool name, a file action's resolved path (the literals its `path:` globs
+//! require, found by substring search) — and each such class compiles into one **anchored multi-pattern
 //! dense DFA** (a pattern must match the whole token), except the literal
 //! classes (program, subcommand, flag, literal argument, action kind, context,
 //! wrapper), whose patterns are plain strings looked up in a sorted list, and
@@ -21,7 +22,9 @@
 //! integer before any string. Tool-name globs and free-text patterns
 //! (argument regexes, `code` over a code execution's text, `raw` over the
 //! command text) are matched by a forward lazy DFA (for free text, its ASCII
-//! form on ASCII tokens) or a `meta::Regex`, built on first use — and not at
+//! form on ASCII tokens, and on other text the patterns less their Unicode
+//! word boundaries, a superset the lazy DFA decides in one pass) or a
+//! `meta::Regex`, built on first use — and not at
 //! all for a token that contains none of the patterns' required literals
 //! ([`crate::policy::needles`]).
 //!
@@ -37,7 +40,7 @@
 //! classes**, checked only for an alternative whose other groups hold, and
 //! only by their required literals ([`Needles::may_match`]): a necessary
 //! condition, so the rule's own matcher still decides. Rules with an
-//! alternative that requires nothing (only `not:`, `path:`, …) are generic:
+//! alternative that requires nothing (only `not:`, hosts, …) are generic:
 //! candidates for every action.
 //!
 //! Soundness: a group is extracted only from conditions the full matcher
@@ -297,7 +300,8 @@ const MAX_ALTS: usize = 32;
 /// Top-level keys and `all:` children are conjoined (every alternative of one
 /// with every alternative of the other); `any:` children's alternatives are
 /// joined; `not:`, `no_flag`, `no_arg` and the keys without a token to scan
-/// (paths, hosts, …) require nothing.
+/// (hosts, roots, …) require nothing. A `path:` list requires the literals
+/// of its globs ([`Class::Path`]) unless one glob has none.
 fn alternatives(m: &Matcher) -> Vec<Alt> {
     let mut alts: Vec<Alt> = vec![Vec::new()];
     for g in own_groups(m) {
