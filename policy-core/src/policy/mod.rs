@@ -320,20 +320,32 @@ impl Env {
         v
     }
 
-    /// Expands `~`, `{home}`, `{project}` at the start of a pattern.
+    /// Expands `~`, `{home}`, `{project}` at the start of a path.
     fn expand(&self, pattern: &str) -> String {
+        self.expand_with(pattern, str::to_string)
+    }
+
+    /// Expands `~`, `{home}`, `{project}` at the start of a glob, with the
+    /// directory escaped: a project in `/src/a[1]` or `/tmp/{x}` is that
+    /// directory, not a pattern (`{project}/.git/hooks/**` unescaped missed
+    /// `/src/a[1]/.git/hooks/x` and matched `/src/a1/…`).
+    fn expand_glob(&self, pattern: &str) -> String {
+        self.expand_with(pattern, globset::escape)
+    }
+
+    fn expand_with(&self, pattern: &str, quote: impl Fn(&str) -> String) -> String {
         let home = self.home.as_deref().unwrap_or("/nonexistent-home");
         if let Some(rest) = pattern.strip_prefix("{project}") {
-            return format!("{}{rest}", self.project);
+            return format!("{}{rest}", quote(&self.project));
         }
         if let Some(rest) = pattern.strip_prefix("{home}") {
-            return format!("{home}{rest}");
+            return format!("{}{rest}", quote(home));
         }
         if pattern == "~" {
-            return home.to_string();
+            return quote(home);
         }
         if let Some(rest) = pattern.strip_prefix("~/") {
-            return format!("{home}/{rest}");
+            return format!("{}/{rest}", quote(home));
         }
         pattern.to_string()
     }
@@ -380,7 +392,7 @@ impl Env {
 
     /// Path glob `g` expanded, with its needle; compiled on first use.
     fn path_glob(&self, g: &str) -> PathGlob {
-        let mut e = self.expand(g);
+        let mut e = self.expand_glob(g);
         if !e.starts_with('/') && !e.starts_with("**") {
             e = format!("**/{e}");
         }
@@ -1011,4 +1023,36 @@ fn every_action_allowed(hits: &[Hit], parents: &[Option<usize>]) -> bool {
         }
     }
     !allowed.is_empty() && allowed.iter().all(|x| *x)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::Env;
+    use crate::ShellOptions;
+
+    #[test]
+    fn expanded_directories_in_path_globs_are_literal() {
+        for (home, project) in [
+            ("/h/a[1]", "/src/p*q"),
+            ("/h/{x,y}", "/src/a?b"),
+            ("/h/u", "/src/p[!q]"),
+        ] {
+            let opts = ShellOptions::for_home(home, project);
+            let env = Env::new(&opts, project);
+            assert!(env.path_glob_matches(
+                "{project}/.git/hooks/**",
+                &format!("{project}/.git/hooks/x")
+            ));
+            assert!(env.path_glob_matches("~/.ssh/**", &format!("{home}/.ssh/id_rsa")));
+            assert!(env.path_glob_matches("{home}/.aws", &format!("{home}/.aws")));
+            assert!(env.path_glob_matches("~", home));
+            // Nothing the directory's text would match as a pattern.
+            assert!(!env.path_glob_matches("{project}/.git/hooks/**", "/src/pXq/.git/hooks/x"));
+            assert!(!env.path_glob_matches("{project}/.git/hooks/**", "/src/aXb/.git/hooks/x"));
+            assert!(!env.path_glob_matches("{project}/.git/hooks/**", "/src/px/.git/hooks/x"));
+            assert!(!env.path_glob_matches("~/.ssh/**", "/h/a1/.ssh/id_rsa"));
+            assert!(!env.path_glob_matches("~/.ssh/**", "/h/x/.ssh/id_rsa"));
+        }
+    }
 }
