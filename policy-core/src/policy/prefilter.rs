@@ -457,7 +457,17 @@ fn own_groups(m: &Matcher) -> Vec<Group> {
         // A glob without a needle may match any path: no requirement then.
         let g: Option<Vec<Vec<String>>> = globs.iter().map(|g| path_glob_needles(g)).collect();
         if let Some(g) = g {
-            push(g.into_iter().flatten().map(|n| (Class::Path, n)).collect());
+            let mut literals: Vec<String> = g.into_iter().flatten().collect();
+            literals.sort();
+            literals.dedup();
+            // A literal holding another is redundant in an any-of group
+            // (`/.ssh/config` beside `/.ssh`): fewer patterns to store.
+            let needed: Vec<String> = literals
+                .iter()
+                .filter(|l| !literals.iter().any(|o| o != *l && l.contains(o.as_str())))
+                .cloned()
+                .collect();
+            push(needed.into_iter().map(|n| (Class::Path, n)).collect());
         }
     }
     out
