@@ -59,13 +59,15 @@ enum Token<'g> {
     Alternation(Vec<&'g [char]>),
 }
 
-/// The tokens of glob `g`.
-fn tokens(g: &[char]) -> Vec<Token<'_>> {
-    let mut out = Vec::new();
+/// The tokens of glob `g`, read as they are asked for (a hook process
+/// reads the self-protection policy's globs, long absolute paths, on every
+/// call).
+fn tokens(g: &[char]) -> impl Iterator<Item = Token<'_>> {
     let mut i = 0usize;
-    while let Some(&c) = g.get(i) {
+    std::iter::from_fn(move || {
+        let &c = g.get(i)?;
         i += 1;
-        out.push(match c {
+        Some(match c {
             '\\' => match g.get(i) {
                 Some(&x) => {
                     i += 1;
@@ -91,9 +93,8 @@ fn tokens(g: &[char]) -> Vec<Token<'_>> {
             }
             '*' | '?' | ']' | '}' | ',' => Token::Other,
             c => Token::Char(c),
-        });
-    }
-    out
+        })
+    })
 }
 
 /// Where reading goes on after the `[…]` class whose members start at
@@ -149,6 +150,12 @@ pub(crate) fn path_glob_needles(g: &str) -> Option<Vec<String>> {
     } else {
         g
     };
+    // A plain path, or one ending in `/**` (the self-protection policy's
+    // globs, built on every hook call): itself, without the `/**`.
+    let plain = rest.strip_suffix("/**").unwrap_or(rest);
+    if !plain.contains(['*', '?', '[', ']', '{', '}', ',', '\\']) {
+        return (plain.len() >= 2).then(|| vec![plain.to_string()]);
+    }
     let chars: Vec<char> = rest.chars().collect();
     requirement(&chars, 0)
 }
@@ -174,14 +181,12 @@ fn requirement(g: &[char], depth: usize) -> Option<Vec<String>> {
         }
     };
     let mut run = String::new();
-    let tokens = tokens(g);
-    let mut at = 0usize;
-    while let Some(t) = tokens.get(at) {
-        at += 1;
+    let mut tokens = tokens(g).peekable();
+    while let Some(t) = tokens.next() {
         match t {
-            Token::Char(c) => run.push(*c),
+            Token::Char(c) => run.push(c),
             // A `/` that `**` may take with it ends the run.
-            Token::Slash if matches!(tokens.get(at), Some(Token::Stars)) => {
+            Token::Slash if matches!(tokens.peek(), Some(Token::Stars)) => {
                 consider(vec![std::mem::take(&mut run)]);
             }
             Token::Slash => run.push('/'),
@@ -190,8 +195,8 @@ fn requirement(g: &[char], depth: usize) -> Option<Vec<String>> {
                     run.pop();
                 }
                 consider(vec![std::mem::take(&mut run)]);
-                if matches!(tokens.get(at), Some(Token::Slash)) {
-                    at += 1;
+                if matches!(tokens.peek(), Some(Token::Slash)) {
+                    tokens.next();
                 }
             }
             Token::Other => consider(vec![std::mem::take(&mut run)]),
