@@ -159,8 +159,9 @@ fn bare() -> impl Strategy<Value = String> {
     })
 }
 
-/// Inside single quotes anything goes but a control character: shell syntax
-/// that a re-parse (`bash -c '…'`) reads.
+/// Inside single quotes anything goes but a control character other than tab
+/// and newline: shell syntax that a re-parse (`bash -c '…'`) reads, and
+/// scripts of several lines.
 fn single() -> impl Strategy<Value = String> {
     prop_oneof![
         prop::sample::select(
@@ -178,10 +179,14 @@ fn single() -> impl Strategy<Value = String> {
                 "*",
                 "\\",
                 "$(id)",
+                "import os\nos.system('rm -rf /')",
+                "a\nrm -rf ~ && true",
+                "\n",
+                "x\n\ty | sh",
             ][..]
         )
         .prop_map(str::to_string),
-        "[ -~&&[^']]{0,12}",
+        "[ -~\t\n&&[^']]{0,12}",
     ]
     .prop_map(|s| format!("'{s}'"))
 }
@@ -190,12 +195,22 @@ fn double() -> impl Strategy<Value = String> {
     prop_oneof![
         prop::sample::select(
             &[
-                "rm -rf /", "a 'b' c", "x;y|z&w", "~/x", "*.rs", "{a,b}", "", "naïve", "#c",
+                "rm -rf /",
+                "a 'b' c",
+                "x;y|z&w",
+                "~/x",
+                "*.rs",
+                "{a,b}",
+                "",
+                "naïve",
+                "#c",
                 "<in >out",
+                "import os\nprint(os.getcwd())",
+                "a\n| b\n",
             ][..]
         )
         .prop_map(str::to_string),
-        "[ -~&&[^\"$`\\\\!]]{0,12}",
+        "[ -~\t\n&&[^\"$`\\\\!]]{0,12}",
     ]
     .prop_map(|s| format!("\"{s}\""))
 }
@@ -306,6 +321,9 @@ fn typical_commands_read_the_same_both_ways() {
         "-c ==",
         "- HOME=/tmp",
         "git ''",
+        "python3 -c \"import os\nprint(os.getcwd())\" | a | b\nrm -rf ~ && c",
+        "a | b | c 'x\ny' && d\ne | f | g \"\n\" && h",
+        "bash -c 'cd /etc\nrm -rf passwd'",
     ] {
         assert_same(cmd);
     }

@@ -9,8 +9,10 @@
 //! for anything else, which then goes to tree-sitter as before:
 //!
 //! * words of ASCII letters, digits and `_ - . / : = , @ % + ^`, single-quoted
-//!   strings (any text but a control character), and double-quoted strings
-//!   without `$`, `` ` ``, `\`, `!` or control characters, glued together;
+//!   strings (any text but a control character other than tab and newline),
+//!   and double-quoted strings without `$`, `` ` ``, `\`, `!` or those
+//!   control characters, glued together (so a `python3 -c "…"` script of many
+//!   lines is in the subset);
 //! * blanks (space, tab) between words; `|`, `&&`, `||` between commands
 //!   (newlines may follow them); `;` and newlines between lists;
 //! * no first word that is a reserved word, a declaration builtin or holds
@@ -107,13 +109,63 @@ fn bare_byte(b: u8) -> bool {
         )
 }
 
-/// True for a character allowed inside quotes of the given kind.
-fn quoted_char(c: char, double: bool) -> bool {
-    if c.is_control() && c != '\t' {
-        return false;
+/// True when every character of `inside` may be inside quotes of the given
+/// kind: no control character (category Cc: U+0000–U+001F, U+007F–U+009F)
+/// but tab and newline, which inside quotes are ordinary characters to bash
+/// and to tree-sitter-bash; and inside double quotes no `$`, `` ` ``, `\`,
+/// `!` or `"`. Checked byte by byte: U+0080–U+009F are the only characters
+/// whose UTF-8 form starts with 0xC2 followed by 0x80–0x9F.
+fn quoted_ok(inside: &str, double: bool) -> bool {
+    let bytes = inside.as_bytes();
+    // The first byte that is not always allowed, then the rest from there.
+    let mut from = 0;
+    while let Some(at) = bytes
+        .get(from..)
+        .and_then(|rest| rest.iter().position(|&b| QUOTED[usize::from(b)] != OK))
+    {
+        let i = from + at;
+        let allowed = match bytes.get(i).map(|&b| QUOTED[usize::from(b)]) {
+            Some(NEVER) => false,
+            Some(DOUBLE) => !double,
+            // 0xC2: a C1 control character when 0x80–0x9F follows.
+            _ => !matches!(bytes.get(i + 1), Some(0x80..=0x9f)),
+        };
+        if !allowed {
+            return false;
+        }
+        from = i + 1;
     }
-    !double || !matches!(c, '$' | '`' | '\\' | '!' | '"')
+    true
 }
+
+/// [`QUOTED`]: a byte allowed inside any quotes.
+const OK: u8 = 0;
+/// [`QUOTED`]: a byte allowed inside single quotes only.
+const DOUBLE: u8 = 1;
+/// [`QUOTED`]: a control character's byte, allowed nowhere.
+const NEVER: u8 = 2;
+/// [`QUOTED`]: 0xC2, which starts U+0080–U+00BF (C1 controls among them).
+const LEAD_C2: u8 = 3;
+
+/// What each byte may be inside quotes (see [`quoted_ok`]).
+const QUOTED: [u8; 256] = {
+    let mut t = [OK; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = NEVER;
+        b += 1;
+    }
+    t[b'\t' as usize] = OK;
+    t[b'\n' as usize] = OK;
+    t[0x7f] = NEVER;
+    t[b'$' as usize] = DOUBLE;
+    t[b'`' as usize] = DOUBLE;
+    t[b'\\' as usize] = DOUBLE;
+    t[b'!' as usize] = DOUBLE;
+    t[b'"' as usize] = DOUBLE;
+    t[0xc2] = LEAD_C2;
+    t
+};
 
 struct Lexer<'t> {
     text: &'t str,
@@ -150,7 +202,7 @@ impl Lexer<'_> {
         let rest = self.text.get(start..)?;
         let end = start + rest.find(quote)?;
         let inside = &self.text[start..end];
-        if !inside.chars().all(|c| quoted_char(c, quote == '"')) {
+        if !quoted_ok(inside, quote == '"') {
             return None;
         }
         self.pos = end + 1;
@@ -328,6 +380,9 @@ mod tests {
         assert_eq!(s[0][0][0].len(), 6);
         assert!(shape("a &&\n  b |\n c;").is_some());
         assert!(shape("  a b  \n\n").is_some());
+        let s = shape("python3 -c 'import os\nos.getcwd()' && echo \"a\nb\"").unwrap();
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0][1][0], vec!["echo", "\"a\nb\""]);
     }
 
     #[test]
@@ -363,6 +418,8 @@ mod tests {
             "echo \"unterminated",
             "echo héllo",
             "echo 'a\u{7}'",
+            "echo 'a\rb'",
+            "echo \"a\r\nb\"",
             "a\r\nb",
             "! a",
             "[[ a ]]",
@@ -373,6 +430,22 @@ mod tests {
             "if\"a\" b",
         ] {
             assert!(parse(t).is_none(), "accepted {t:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The byte test says what the definition by characters says.
+        #[test]
+        fn quoted_ok_is_the_character_test(
+            inside in proptest::prop_oneof!["(?s).{0,12}", "[\\x00-\\u{a0}é—]{0,12}"],
+            double: bool,
+        ) {
+            let by_char = inside.chars().all(|c| {
+                let control = c.is_control() && c != '\t' && c != '\n';
+                let special = double && matches!(c, '$' | '`' | '\\' | '!' | '"');
+                !control && !special
+            });
+            proptest::prop_assert_eq!(quoted_ok(&inside, double), by_char);
         }
     }
 
