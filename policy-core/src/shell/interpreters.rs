@@ -327,121 +327,167 @@ fn decode_utf16le_base64(b64: &str) -> Option<String> {
 /// `system(…)`, `exec(…)`, `popen(…)`, `execSync(…)`, `subprocess.*(…)`,
 /// `shell_exec(…)`, and Ruby/Perl backticks and `%x(…)`/`qx(…)`.
 pub(crate) fn embedded_shell(language: &str, code: &str) -> Vec<String> {
-    const CALLS: &[&str] = &[
-        "system",
-        "exec",
-        "execSync",
-        "spawnSync",
-        "spawn",
-        "execFileSync",
-        "popen",
-        "check_output",
-        "check_call",
-        "call",
-        "run",
-        "Popen",
-        "getoutput",
-        "getstatusoutput",
-        "shell_exec",
-        "passthru",
-        "proc_open",
-        "do shell script",
-        "Command",
-        "execute",
-    ];
-    /// Whether a byte starts one of `CALLS`.
-    const FIRST: [bool; 256] = {
-        let mut first = [false; 256];
-        let mut i = 0;
-        while i < CALLS.len() {
-            first[CALLS[i].as_bytes()[0] as usize] = true;
-            i += 1;
-        }
-        first
-    };
     let backticks = matches!(language, "ruby" | "perl" | "php");
     let quoted_exec = matches!(language, "ruby" | "perl");
     let mut out = Vec::new();
     let bytes = code.as_bytes();
+    let word_byte = |i: usize| bytes.get(i).is_some_and(|&b| WORD[usize::from(b)]);
     let mut idx = 0;
+    // Word by word: a call name is a whole word (`do shell script` starts
+    // with one) and is looked up only at a word's start; inside a word only
+    // a `qx` (Perl, Ruby) can start something. Other bytes are stepped over
+    // one by one, stopping only at a backtick or `%x`. Every stop is at an
+    // ASCII byte, so `idx` is then at a character boundary.
     while idx < bytes.len() && out.len() < 64 {
-        // Only a byte that may start a call name at the start of a word, a
-        // backtick or `%x`/`qx` can begin what is looked for: other bytes
-        // are stepped over one by one (comparing every name at every byte
-        // was most of the time spent on a 10 KB script). Those bytes are
-        // ASCII, so `idx` is then at a character boundary.
         let c = bytes[idx];
-        let word_start =
-            idx == 0 || !(bytes[idx - 1].is_ascii_alphanumeric() || bytes[idx - 1] == b'_');
-        let call_start = word_start && FIRST[usize::from(c)];
-        let quote_start = (backticks && c == b'`') || (quoted_exec && matches!(c, b'%' | b'q'));
-        if !call_start && !quote_start {
+        if !WORD[usize::from(c)] {
+            let quote = (backticks && c == b'`') || (quoted_exec && c == b'%');
+            let rest = if quote { code.get(idx..) } else { None };
+            let read = rest.and_then(|rest| match c {
+                b'`' => backtick_string(rest, &mut out),
+                _ => quoted_command(rest, &mut out),
+            });
+            idx += read.unwrap_or(1);
+            continue;
+        }
+        let start = idx;
+        let word_start = start == 0 || !word_byte(start - 1);
+        idx += 1;
+        while word_byte(idx) {
             idx += 1;
-            continue;
         }
-        let rest = &code[idx..];
-        let mut advanced = false;
-        let calls: &[&str] = if call_start { CALLS } else { &[] };
-        for call in calls
-            .iter()
-            .filter(|call| call.as_bytes().first() == Some(&c))
-        {
-            if !rest.starts_with(call) {
-                continue;
-            }
-            let after_ok =
-                !rest[call.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
-            if !after_ok {
-                continue;
-            }
-            let after = rest[call.len()..].trim_start();
-            let after = after.strip_prefix('(').unwrap_or(after).trim_start();
-            if let Some(list) = after.strip_prefix('[') {
-                // An argument vector: `subprocess.run(['rm', '-rf', 'x'])`.
-                if let Some(argv) = string_list(list) {
-                    out.push(
-                        argv.iter()
-                            .map(|a| shell_quote(a))
-                            .collect::<Vec<_>>()
-                            .join(" "),
-                    );
-                }
-            } else if let Some(s) = string_literal(after) {
-                out.push(s);
-            }
-            idx += call.len();
-            advanced = true;
-            break;
-        }
-        if advanced {
-            continue;
-        }
-        if backticks && c == b'`' {
-            if let Some(end) = code[idx + 1..].find('`') {
-                out.push(code[idx + 1..idx + 1 + end].to_string());
-                idx += end + 2;
+        let rest = code.get(start..).unwrap_or_default();
+        if word_start && FIRST[usize::from(c)] {
+            if let Some(call) = call_named(rest, code.get(start..idx).unwrap_or_default()) {
+                call_arguments(rest.get(call.len()..).unwrap_or_default(), &mut out);
+                idx = start + call.len();
                 continue;
             }
         }
-        if quoted_exec && (rest.starts_with("%x") || rest.starts_with("qx")) {
-            if let Some(open) = rest[2..].chars().next() {
-                let close = match open {
-                    '(' => ')',
-                    '{' => '}',
-                    '[' => ']',
-                    '<' => '>',
-                    o => o,
-                };
-                if let Some(end) = rest[2 + open.len_utf8()..].find(close) {
-                    out.push(rest[2 + open.len_utf8()..2 + open.len_utf8() + end].to_string());
-                    idx += 2 + open.len_utf8() + end + close.len_utf8();
-                    continue;
-                }
+        if quoted_exec {
+            // A `qx` in the word: the first `q` from its start on.
+            let word = bytes.get(start..idx).unwrap_or_default();
+            if let Some(q) = memchr::memchr(b'q', word) {
+                let at = start + q;
+                idx = at
+                    + code
+                        .get(at..)
+                        .and_then(|rest| quoted_command(rest, &mut out))
+                        .unwrap_or(1);
             }
         }
-        idx += code[idx..].chars().next().map_or(1, char::len_utf8);
     }
     out
+}
+
+/// The bytes of a word (ASCII letters, digits, `_`).
+const WORD: [bool; 256] = {
+    let mut word = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        word[b] = (b as u8).is_ascii_alphanumeric() || b == b'_' as usize;
+        b += 1;
+    }
+    word
+};
+
+/// The calls whose string argument [`embedded_shell`] reads as a command.
+const CALLS: &[&str] = &[
+    "system",
+    "exec",
+    "execSync",
+    "spawnSync",
+    "spawn",
+    "execFileSync",
+    "popen",
+    "check_output",
+    "check_call",
+    "call",
+    "run",
+    "Popen",
+    "getoutput",
+    "getstatusoutput",
+    "shell_exec",
+    "passthru",
+    "proc_open",
+    "Command",
+    "execute",
+];
+
+/// AppleScript's call, of three words.
+const SHELL_SCRIPT: &str = "do shell script";
+
+/// Whether a byte starts one of [`CALLS`] or [`SHELL_SCRIPT`]: most words
+/// of a script are ruled out by their first byte.
+const FIRST: [bool; 256] = {
+    let mut first = [false; 256];
+    let mut i = 0;
+    while i < CALLS.len() {
+        first[CALLS[i].as_bytes()[0] as usize] = true;
+        i += 1;
+    }
+    first[SHELL_SCRIPT.as_bytes()[0] as usize] = true;
+    first
+};
+
+/// The call of [`embedded_shell`] named at the start of `rest`, whose first
+/// word is `word`: the whole word, or `do shell script` ending at a word's
+/// end.
+fn call_named(rest: &str, word: &str) -> Option<&'static str> {
+    if word == "do" {
+        let after = rest.get(SHELL_SCRIPT.len()..)?;
+        let ends = !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
+        return (rest.starts_with(SHELL_SCRIPT) && ends).then_some(SHELL_SCRIPT);
+    }
+    CALLS.iter().copied().find(|call| *call == word)
+}
+
+/// Reads the argument after a call name into `out`: a string literal, or a
+/// list of them (`subprocess.run(['rm', '-rf', 'x'])`), after an optional `(`.
+fn call_arguments(after: &str, out: &mut Vec<String>) {
+    let after = after.trim_start();
+    let after = after.strip_prefix('(').unwrap_or(after).trim_start();
+    if let Some(list) = after.strip_prefix('[') {
+        if let Some(argv) = string_list(list) {
+            out.push(
+                argv.iter()
+                    .map(|a| shell_quote(a))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+        }
+    } else if let Some(s) = string_literal(after) {
+        out.push(s);
+    }
+}
+
+/// A backtick command at the start of `rest` into `out`: the length read, or
+/// `None` when it is not closed.
+fn backtick_string(rest: &str, out: &mut Vec<String>) -> Option<usize> {
+    let body = rest.get(1..)?;
+    let end = body.find('`')?;
+    out.push(body.get(..end)?.to_string());
+    Some(end + 2)
+}
+
+/// A `%x(…)` / `qx(…)` command at the start of `rest` into `out` (any
+/// delimiter; brackets close with their pair): the length read, or `None`.
+fn quoted_command(rest: &str, out: &mut Vec<String>) -> Option<usize> {
+    if !(rest.starts_with("%x") || rest.starts_with("qx")) {
+        return None;
+    }
+    let open = rest.get(2..)?.chars().next()?;
+    let close = match open {
+        '(' => ')',
+        '{' => '}',
+        '[' => ']',
+        '<' => '>',
+        o => o,
+    };
+    let body = rest.get(2 + open.len_utf8()..)?;
+    let end = body.find(close)?;
+    out.push(body.get(..end)?.to_string());
+    Some(2 + open.len_utf8() + end + close.len_utf8())
 }
 
 /// Reads a list of string literals up to `]` (`'rm', "-rf", 'x']`).
