@@ -57,6 +57,7 @@
 //! of the rules that match (`prefilter_is_sound` checks it against trying
 //! every rule).
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -79,6 +80,14 @@ use crate::programs::ParsedArgs;
 /// the cap — in practice many globs with leading `*` on arguments — is matched
 /// by a `meta::Regex` instead (built on first use; not stored in the cache).
 pub const MAX_DFA_BYTES: usize = 2 << 20;
+
+/// Tokens longer than this are checked against a lazy class by its DFA (see
+/// [`ClassSet::long_hits`]), as long as the needles' own threshold for a
+/// `memmem` search.
+const LONG_TOKEN: usize = 256;
+
+/// Evaluations with a long token of a lazy class before its DFA is built.
+const LONG_WARMUP: u32 = 4;
 
 /// Memory budget for determinizing one class (on top of the DFA itself).
 const MAX_DETERMINIZE_BYTES: usize = 2 << 20;
@@ -523,8 +532,19 @@ enum Engine {
     /// every one counts as fired.
     All,
     /// A lazy class ([`Class::lazy`]): never scanned; a pattern is checked
-    /// by its needles when an alternative needs it.
-    Lazy,
+    /// by its needles when an alternative needs it — and on a token longer
+    /// than [`LONG_TOKEN`], once [`LONG_WARMUP`] evaluations have had one,
+    /// by a forward lazy DFA over the class's patterns, in one pass for all
+    /// of them (see [`ClassSet::long_hits`]).
+    Lazy {
+        /// The DFA for tokens of an anchored class or ASCII text.
+        fast: Box<OnceLock<Option<ForwardDfa>>>,
+        /// For free text that is not ASCII: a superset (see
+        /// [`ForwardDfa::unicode_superset_many`]).
+        wide: Box<OnceLock<Option<ForwardDfa>>>,
+        /// Evaluations that had a long token of this class.
+        long_uses: std::sync::atomic::AtomicU32,
+    },
     /// Built on first use: a forward lazy DFA over the patterns (for a
     /// free-text class, their ASCII form, used on ASCII tokens; see
     /// [`crate::policy::forward`]), and a `meta::Regex` for what the DFA
@@ -754,7 +774,11 @@ impl ClassSet {
         let engine = if patterns.is_empty() {
             Engine::Empty
         } else if class.lazy() {
-            Engine::Lazy
+            Engine::Lazy {
+                fast: Box::default(),
+                wide: Box::default(),
+                long_uses: std::sync::atomic::AtomicU32::new(0),
+            }
         } else if class.literal() {
             Engine::Literal
         } else if class.substring() {
@@ -799,7 +823,7 @@ impl ClassSet {
     /// The required literals of this class's patterns, when it is matched by
     /// `meta` or checked lazily (see [`ClassSet::needles`]).
     fn extract_needles(&self) -> Vec<Option<Needles>> {
-        if !matches!(self.engine, Engine::Meta { .. } | Engine::Lazy) {
+        if !matches!(self.engine, Engine::Meta { .. } | Engine::Lazy { .. }) {
             return Vec::new();
         }
         self.patterns
@@ -808,26 +832,126 @@ impl ClassSet {
             .collect()
     }
 
+    /// Sets the bits (from `base`) of the patterns matching `token` by the
+    /// class's forward lazy DFA: `fast` on a token of an anchored class or
+    /// ASCII text; `wide`, the patterns less their Unicode word boundaries (a
+    /// superset, which a lazy DFA decides in one pass where the full regexes
+    /// would fall back to a PikeVM), on other text. Both are built on first
+    /// use. False when the DFA could not be built or gave up: nothing is
+    /// decided.
+    fn scan_forward(
+        &self,
+        fast: &OnceLock<Option<ForwardDfa>>,
+        wide: &OnceLock<Option<ForwardDfa>>,
+        token: &str,
+        base: usize,
+        fired: &mut [u64],
+    ) -> bool {
+        let anchored = self.class.anchored();
+        let dfa = if anchored || token.is_ascii() {
+            fast.get_or_init(|| build_fast(self.class, &self.patterns))
+        } else {
+            wide.get_or_init(|| {
+                let patterns: Vec<&str> = self.patterns.iter().collect();
+                ForwardDfa::unicode_superset_many(&patterns, MatchKind::All)
+            })
+        };
+        let Some(dfa) = dfa.as_ref() else {
+            return false;
+        };
+        // Most tokens match nothing: decided without the allocation of a
+        // pattern set (an unanchored match is necessary for an anchored one).
+        match dfa.is_match(token.as_bytes()) {
+            Some(false) => return true,
+            None => return false,
+            Some(true) => {}
+        }
+        let mut set = PatternSet::new(dfa.pattern_len());
+        if dfa.which(token.as_bytes(), anchored, &mut set).is_none() {
+            return false;
+        }
+        for p in set.iter() {
+            set_bit(fired, base + p.as_usize());
+        }
+        true
+    }
+
     fn fire_all(&self, fired: &mut [u64]) {
         for i in 0..self.patterns.len() {
             set_bit(fired, self.base as usize + i);
         }
     }
 
-    /// Whether pattern `id` (local to the class) may match one of `tokens`:
-    /// false only when its needles rule every token out (for a lazy class).
-    fn may_match<T: AsRef<str>>(&self, id: usize, mut tokens: impl Iterator<Item = T>) -> bool {
-        match self.needles.get(id) {
-            Some(Some(n)) => tokens.any(|t| n.may_match(t.as_ref().as_bytes())),
+    /// Whether pattern `id` (local to the class) may match one of the
+    /// tokens: false only when its needles rule every token out (for a lazy
+    /// class), or for a long token, the class's DFA does ([`long_hits`],
+    /// computed once per evaluation into `long`).
+    ///
+    /// [`long_hits`]: ClassSet::long_hits
+    fn may_match<T: AsRef<str>, I: Iterator<Item = T>>(
+        &self,
+        id: usize,
+        tokens: impl Fn() -> I,
+        long: &OnceCell<Option<Vec<u64>>>,
+    ) -> bool {
+        let Some(Some(n)) = self.needles.get(id) else {
             // No needles (or none stored): only a token at all is required.
-            _ => tokens.next().is_some(),
+            return tokens().next().is_some();
+        };
+        match long.get_or_init(|| self.long_hits(tokens())) {
+            Some(hits) => {
+                bit(hits, id as u32)
+                    || tokens().any(|t| {
+                        let t = t.as_ref();
+                        t.len() <= LONG_TOKEN && n.may_match(t.as_bytes())
+                    })
+            }
+            None => tokens().any(|t| n.may_match(t.as_ref().as_bytes())),
         }
+    }
+
+    /// For a lazy class, the patterns (bits of local ids) that match one of
+    /// the `tokens` longer than [`LONG_TOKEN`], decided by the class's
+    /// forward lazy DFA in one pass per token; `None` when there is no such
+    /// token, before [`LONG_WARMUP`] evaluations have had one, or when the
+    /// DFA cannot decide (then the needles decide, as for short tokens).
+    ///
+    /// On a 9 KB script the needles of the lazy patterns are ~160 literals,
+    /// each searched for with `memmem` over the whole text: ~640 K
+    /// instructions, where the DFA takes one pass. A process that sees one
+    /// long text (a hook) keeps the needles: building the DFA costs more.
+    fn long_hits<T: AsRef<str>>(&self, tokens: impl Iterator<Item = T>) -> Option<Vec<u64>> {
+        let Engine::Lazy {
+            fast,
+            wide,
+            long_uses,
+        } = &self.engine
+        else {
+            return None;
+        };
+        let mut hits: Option<Vec<u64>> = None;
+        for t in tokens {
+            let t = t.as_ref();
+            if t.len() <= LONG_TOKEN {
+                continue;
+            }
+            if hits.is_none()
+                && long_uses.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < LONG_WARMUP
+            {
+                return None;
+            }
+            let bits = hits.get_or_insert_with(|| vec![0; self.patterns.len().div_ceil(64)]);
+            if !self.scan_forward(fast, wide, t, 0, bits) {
+                return None;
+            }
+        }
+        hits
     }
 
     /// Sets the bits of the patterns matching `token`.
     fn scan(&self, token: &str, fired: &mut [u64]) {
         match &self.engine {
-            Engine::Empty | Engine::Lazy => {}
+            Engine::Empty | Engine::Lazy { .. } => {}
             Engine::Literal => {
                 // Binary search by the first eight bytes as one integer;
                 // strings are compared only where those are equal.
@@ -946,44 +1070,10 @@ impl ClassSet {
                 if ruled_out {
                     return;
                 }
-                let anchored = self.class.anchored();
-                // Whether `d` decided: it fired the patterns that match.
-                let mut decided_by = |d: &ForwardDfa| -> bool {
-                    // Most tokens match nothing: decided without the
-                    // allocation of a pattern set (an unanchored match is
-                    // necessary for an anchored one).
-                    match d.is_match(token.as_bytes()) {
-                        Some(false) => return true,
-                        None => return false,
-                        Some(true) => {}
-                    }
-                    let mut set = PatternSet::new(d.pattern_len());
-                    if d.which(token.as_bytes(), anchored, &mut set).is_none() {
-                        return false;
-                    }
-                    for p in set.iter() {
-                        set_bit(fired, self.base as usize + p.as_usize());
-                    }
-                    true
-                };
-                if anchored || token.is_ascii() {
-                    let dfa = fast.get_or_init(|| build_fast(self.class, &self.patterns));
-                    if dfa.as_ref().is_some_and(&mut decided_by) {
-                        return;
-                    }
-                } else {
-                    // Free text that is not ASCII: the regexes less their
-                    // Unicode word boundaries, a superset, which a lazy DFA
-                    // decides in one pass (the full regexes fall back to a
-                    // PikeVM on it).
-                    let dfa = wide.get_or_init(|| {
-                        let patterns: Vec<&str> = self.patterns.iter().collect();
-                        ForwardDfa::unicode_superset_many(&patterns, MatchKind::All)
-                    });
-                    if dfa.as_ref().is_some_and(&mut decided_by) {
-                        return;
-                    }
+                if self.scan_forward(fast, wide, token, self.base as usize, fired) {
+                    return;
                 }
+                let anchored = self.class.anchored();
                 let Some(re) = full.get_or_init(|| build_meta(self.class, &self.patterns)) else {
                     self.fire_all(fired);
                     return;
@@ -1216,7 +1306,7 @@ impl std::fmt::Debug for Prefilter {
                 Engine::Substring => "substring".to_string(),
                 Engine::All => "all".to_string(),
                 Engine::Meta { .. } => "meta".to_string(),
-                Engine::Lazy => "lazy".to_string(),
+                Engine::Lazy { .. } => "lazy".to_string(),
             };
             d.field(
                 &format!("{:?}", s.class),
@@ -1665,6 +1755,9 @@ impl Prefilter {
             }
             _ => {}
         }
+        // Per lazy class, what its DFA says of the long tokens (see
+        // `ClassSet::long_hits`), worked out on first need.
+        let long: [OnceCell<Option<Vec<u64>>>; 4] = Default::default();
         // Whether global pattern `id` fired, or for a lazy class, may match.
         let holds = |id: u32| -> bool {
             if id < self.lazy_base {
@@ -1678,11 +1771,14 @@ impl Prefilter {
                 return true;
             };
             let local = (id - s.base) as usize;
+            let Some(long) = long.get(s.class as usize - Class::ArgLazy as usize) else {
+                return true;
+            };
             match s.class {
-                Class::ArgLazy => s.may_match(local, args.iter().map(Word::text_cow)),
-                Class::CodeLazy => s.may_match(local, code.into_iter()),
-                Class::ToolLazy => s.may_match(local, std::iter::once(scan.tool)),
-                Class::RawLazy => s.may_match(local, std::iter::once(scan.raw)),
+                Class::ArgLazy => s.may_match(local, || args.iter().map(Word::text_cow), long),
+                Class::CodeLazy => s.may_match(local, || code.into_iter(), long),
+                Class::ToolLazy => s.may_match(local, || std::iter::once(scan.tool), long),
+                Class::RawLazy => s.may_match(local, || std::iter::once(scan.raw), long),
                 // Not a lazy class (only from a damaged entry): may match.
                 _ => true,
             }
@@ -1809,6 +1905,8 @@ mod tests {
         "^\\w+$",
         "\\bpush\\b",
         "(?i)\\bsh\\b",
+        "getcwd\\(\\)",
+        "\\bsys\\.argv\\b",
     ];
     const GLOBS: &[&str] = &["*.sh", "/home/*", "*", "-?", "[+]*", "**"];
     const PATH_GLOBS: &[&str] = &[
@@ -2040,6 +2138,15 @@ mod tests {
             ][..])).prop_map(|(p, shape)| ToolCall::bash(&shape.replace("{}", &p))),
             1 => pick(PATHS).prop_map(|p| ToolCall::new("Write", serde_json::json!({"file_path": p, "content": "x"}))),
             1 => Just(ToolCall::new("mcp__github__create_issue", serde_json::json!({}))),
+            // Tokens longer than `LONG_TOKEN`, which lazy classes check by
+            // their DFA once warmed up.
+            4 => (simple_command(), proptest::sample::select(&[
+                "python3 -c 'PAD\n{}'", "{} 'PAD'", "echo 'PAD' && {}", "{} 'é PAD'",
+                "python3 -c 'PAD' && {}", "{} 'x PAD sys.argv'",
+            ][..])).prop_map(|(c, shape)| {
+                let pad = "print(os.getcwd(), sys.argv) ".repeat(12);
+                ToolCall::bash(&shape.replace("PAD", &pad).replace("{}", &c))
+            }),
         ]
     }
 
@@ -2059,11 +2166,15 @@ mod tests {
         /// evaluation gives the same decision and hits as trying every rule.
         #[test]
         fn prefilter_is_sound(p in policy(), calls in proptest::collection::vec(call(), 1..6)) {
-            for c in &calls {
-                let all = eval(&p, c, true);
-                let filtered = eval(&p, c, false);
-                prop_assert_eq!(all.decision, filtered.decision, "call {:?}", c.input);
-                prop_assert_eq!(&all.hits, &filtered.hits, "call {:?}", c.input);
+            // Each call more than `LONG_WARMUP` times: lazy classes then
+            // check long tokens by their DFA.
+            for _ in 0..=super::LONG_WARMUP {
+                for c in &calls {
+                    let all = eval(&p, c, true);
+                    let filtered = eval(&p, c, false);
+                    prop_assert_eq!(all.decision, filtered.decision, "call {:?}", c.input);
+                    prop_assert_eq!(&all.hits, &filtered.hits, "call {:?}", c.input);
+                }
             }
         }
     }
@@ -2308,6 +2419,54 @@ mod tests {
             candidate_ids(&p, "NPM_CONFIG_STRICT_SSL=false npm install"),
             ["r"]
         );
+    }
+
+    #[test]
+    fn long_tokens_of_lazy_classes_are_decided_by_the_dfa_after_warmup() {
+        let pad = "print('line', os.getcwd(), sys.argv)\n".repeat(10);
+        let code = rule_r("      action: code_exec\n      code: '\\bos\\.remove\\b'\n");
+        let raw = rule_r("      program: npm\n      raw: 'STRICT_SSL=(false|0)'\n");
+        let arg =
+            rule_r("      program: git\n      any_arg: [{regex: '(?i)^core\\.hookspath='}]\n");
+        let long_arg = format!("x{}", "y".repeat(300));
+        // The needles cannot tell `\b`; the DFA, on ASCII text, can.
+        let near = format!("python3 -c \"{pad}xos.remove(1)\"");
+        assert_eq!(candidate_ids(&code, &near), ["r"]);
+        // Past the warmup, where the DFA decides, the answers stay the same.
+        for round in 0..=super::LONG_WARMUP + 2 {
+            let at = format!("round {round}");
+            let hit = format!("python3 -c \"{pad}os.remove(1)\"");
+            assert_eq!(candidate_ids(&code, &hit), ["r"], "{at}");
+            let wide = format!("python3 -c \"{pad}é = os.remove(1)\"");
+            assert_eq!(candidate_ids(&code, &wide), ["r"], "{at}");
+            let miss = format!("python3 -c \"{pad}print(1)\"");
+            assert!(candidate_ids(&code, &miss).is_empty(), "{at}");
+            if round >= super::LONG_WARMUP {
+                assert!(candidate_ids(&code, &near).is_empty(), "{at}");
+            }
+            let npm = format!("npm install {}", "pkg ".repeat(80));
+            assert!(candidate_ids(&raw, &npm).is_empty(), "{at}");
+            assert_eq!(
+                candidate_ids(&raw, &format!("{npm} STRICT_SSL=0")),
+                ["r"],
+                "{at}"
+            );
+            // Short tokens beside a long one still go by their needles.
+            assert!(candidate_ids(&arg, &format!("git log {long_arg}")).is_empty());
+            let short_hit = format!("git -c core.hooksPath=/x log {long_arg}");
+            assert_eq!(candidate_ids(&arg, &short_hit), ["r"], "{at}");
+            let long_hit = format!("git -c core.hooksPath=/{long_arg} log");
+            assert_eq!(candidate_ids(&arg, &long_hit), ["r"], "{at}");
+        }
+        for p in [&code, &raw, &arg] {
+            let built = p.prefilter.sets.iter().any(|s| match &s.engine {
+                super::Engine::Lazy { fast, wide, .. } => {
+                    fast.get().is_some() || wide.get().is_some()
+                }
+                _ => false,
+            });
+            assert!(built, "the long tokens went to the DFA");
+        }
     }
 
     #[test]
