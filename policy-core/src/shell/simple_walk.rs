@@ -4,8 +4,8 @@
 
 use crate::action::{Context, Word};
 use crate::shell::parse::Source;
-use crate::shell::simple::{Command, List, Pipeline};
-use crate::shell::walk::{clip, Enter, Join, Pending, Task, Walker};
+use crate::shell::simple::{Command, List, Pipeline, Redirect};
+use crate::shell::walk::{clip, Enter, Join, Pending, PendingRedirect, Task, Walker};
 
 /// A statement of a [`Script`](crate::shell::simple::Script), borrowed from
 /// its source.
@@ -83,36 +83,57 @@ impl<'a> Walker<'a> {
     /// brace or tilde characters outside quotes): a word is the literal
     /// concatenation of its parts, as `Walker::finish_atoms` makes it.
     fn simple_command(&mut self, c: &'a Command, src: &'a Source) {
-        if !self.charge(c.words.len()) {
+        if !self.charge(c.words.len() + c.redirects.len()) {
             return;
         }
-        let mut words = Vec::with_capacity(c.words.len());
-        for w in &c.words {
-            let text = match w.parts.as_slice() {
-                [one] => src.slice(one.inner().0, one.inner().1).to_string(),
-                parts => parts
-                    .iter()
-                    .map(|p| src.slice(p.inner().0, p.inner().1))
-                    .collect(),
-            };
-            if text.is_empty() {
-                // `''`: a word with no parts, as field splitting leaves it.
-                words.push(Word {
-                    parts: Vec::new(),
-                    glob: false,
-                });
-            } else if text.len() > self.opts.limits.max_word_bytes {
-                words.push(Word::dynamic(clip(&text, 80), None));
-            } else {
-                words.push(Word::literal(text));
-            }
-        }
+        let words = c.words.iter().map(|w| self.simple_word(w, src)).collect();
+        // As `expand_redirects` makes them from tree-sitter's nodes.
+        let redirects = c
+            .redirects
+            .iter()
+            .map(|r| match r {
+                Redirect::File { append, target } => PendingRedirect {
+                    fd: None,
+                    op: if *append { ">>" } else { ">" }.to_string(),
+                    target: self.simple_word(target, src),
+                    here: None,
+                },
+                Redirect::Heredoc { body } => PendingRedirect {
+                    fd: None,
+                    op: "<<".to_string(),
+                    target: Word::default(),
+                    here: Some(Some(src.slice(body.0, body.1).to_string())),
+                },
+            })
+            .collect();
         self.queue(Pending {
             words,
             assigns: Vec::new(),
-            redirects: Vec::new(),
+            redirects,
             offset: c.start + src.base,
             declaration: false,
         });
+    }
+
+    /// A word of the subset: the concatenation of its parts.
+    fn simple_word(&self, w: &crate::shell::simple::Word, src: &Source) -> Word {
+        let text = match w.parts.as_slice() {
+            [one] => src.slice(one.inner().0, one.inner().1).to_string(),
+            parts => parts
+                .iter()
+                .map(|p| src.slice(p.inner().0, p.inner().1))
+                .collect(),
+        };
+        if text.is_empty() {
+            // `''`: a word with no parts, as field splitting leaves it.
+            Word {
+                parts: Vec::new(),
+                glob: false,
+            }
+        } else if text.len() > self.opts.limits.max_word_bytes {
+            Word::dynamic(clip(&text, 80), None)
+        } else {
+            Word::literal(text)
+        }
     }
 }
