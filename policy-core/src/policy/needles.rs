@@ -147,6 +147,12 @@ impl Needles {
         }
     }
 
+    /// How many literals there are: what a search of a long text costs, in
+    /// `memmem` passes over it.
+    pub(crate) fn literal_count(&self) -> usize {
+        self.literals.len()
+    }
+
     /// False when `text` cannot match the regex (it contains none of the
     /// needles); true when it may — and always after [`MAX_CHECKS`] texts.
     pub(crate) fn admit(&self, text: &[u8]) -> bool {

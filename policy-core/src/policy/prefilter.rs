@@ -59,6 +59,7 @@
 
 use std::cell::OnceCell;
 use std::collections::HashMap;
+use std::sync::atomic::Ordering::Relaxed;
 use std::sync::OnceLock;
 
 use regex_automata::dfa::{dense, Automaton, StartKind};
@@ -88,6 +89,35 @@ const LONG_TOKEN: usize = 256;
 
 /// Evaluations with a long token of a lazy class before its DFA is built.
 const LONG_WARMUP: u32 = 4;
+
+/// Literals of needles searched for in one evaluation's long tokens of a
+/// lazy class past which its DFA decides instead: on a 10 KB text a literal
+/// costs ~0.5 instructions per byte, the DFA ~7 to find no match and ~34 to
+/// tell which patterns match (measured with callgrind on a commit message
+/// and a Python script).
+const LONG_LITERALS: usize = 64;
+
+/// [`LONG_LITERALS`], which a test may lower on its thread to have the DFA
+/// decide with any policy.
+fn long_literals_limit() -> usize {
+    #[cfg(test)]
+    if let Some(limit) = tests::LONG_LITERALS_OVERRIDE.with(std::cell::Cell::get) {
+        return limit;
+    }
+    LONG_LITERALS
+}
+
+/// What one evaluation knows of a lazy class's long tokens (see
+/// [`ClassSet::may_match`]).
+#[derive(Default)]
+struct LongCheck {
+    /// Literals of the needles of the patterns asked about them so far.
+    searched: std::cell::Cell<usize>,
+    /// Those of the previous evaluation that had long tokens.
+    previous: OnceCell<usize>,
+    /// The patterns the class's DFA says match them, once asked.
+    hits: OnceCell<Option<Vec<u64>>>,
+}
 
 /// Memory budget for determinizing one class (on top of the DFA itself).
 const MAX_DETERMINIZE_BYTES: usize = 2 << 20;
@@ -544,6 +574,9 @@ enum Engine {
         wide: Box<OnceLock<Option<ForwardDfa>>>,
         /// Evaluations that had a long token of this class.
         long_uses: std::sync::atomic::AtomicU32,
+        /// Literals of the needles asked about long tokens in the last
+        /// evaluation that had some (see [`ClassSet::may_match`]).
+        long_literals: std::sync::atomic::AtomicUsize,
     },
     /// Built on first use: a forward lazy DFA over the patterns (for a
     /// free-text class, their ASCII form, used on ASCII tokens; see
@@ -778,6 +811,7 @@ impl ClassSet {
                 fast: Box::default(),
                 wide: Box::default(),
                 long_uses: std::sync::atomic::AtomicU32::new(0),
+                long_literals: std::sync::atomic::AtomicUsize::new(0),
             }
         } else if class.literal() {
             Engine::Literal
@@ -884,30 +918,41 @@ impl ClassSet {
 
     /// Whether pattern `id` (local to the class) may match one of the
     /// tokens: false only when its needles rule every token out (for a lazy
-    /// class), or for a long token, the class's DFA does ([`long_hits`],
-    /// computed once per evaluation into `long`).
+    /// class), or for a long token, the class's DFA does. The DFA is asked
+    /// ([`long_hits`], once per evaluation) when the needles of the patterns
+    /// asked about long tokens come to more than [`LONG_LITERALS`], in this
+    /// evaluation so far or in the previous one that had long tokens: a
+    /// `memmem` pass per literal then costs more.
     ///
     /// [`long_hits`]: ClassSet::long_hits
     fn may_match<T: AsRef<str>, I: Iterator<Item = T>>(
         &self,
         id: usize,
         tokens: impl Fn() -> I,
-        long: &OnceCell<Option<Vec<u64>>>,
+        long: &LongCheck,
     ) -> bool {
         let Some(Some(n)) = self.needles.get(id) else {
             // No needles (or none stored): only a token at all is required.
             return tokens().next().is_some();
         };
-        match long.get_or_init(|| self.long_hits(tokens())) {
-            Some(hits) => {
-                bit(hits, id as u32)
-                    || tokens().any(|t| {
-                        let t = t.as_ref();
-                        t.len() <= LONG_TOKEN && n.may_match(t.as_bytes())
-                    })
+        if let Engine::Lazy { long_literals, .. } = &self.engine {
+            if tokens().any(|t| t.as_ref().len() > LONG_TOKEN) {
+                let before = long.previous.get_or_init(|| long_literals.load(Relaxed));
+                let searched = long.searched.get() + n.literal_count();
+                long.searched.set(searched);
+                long_literals.store(searched, Relaxed);
+                if searched.max(*before) > long_literals_limit() {
+                    if let Some(hits) = long.hits.get_or_init(|| self.long_hits(tokens())) {
+                        return bit(hits, id as u32)
+                            || tokens().any(|t| {
+                                let t = t.as_ref();
+                                t.len() <= LONG_TOKEN && n.may_match(t.as_bytes())
+                            });
+                    }
+                }
             }
-            None => tokens().any(|t| n.may_match(t.as_ref().as_bytes())),
         }
+        tokens().any(|t| n.may_match(t.as_ref().as_bytes()))
     }
 
     /// For a lazy class, the patterns (bits of local ids) that match one of
@@ -925,6 +970,7 @@ impl ClassSet {
             fast,
             wide,
             long_uses,
+            ..
         } = &self.engine
         else {
             return None;
@@ -1756,8 +1802,8 @@ impl Prefilter {
             _ => {}
         }
         // Per lazy class, what its DFA says of the long tokens (see
-        // `ClassSet::long_hits`), worked out on first need.
-        let long: [OnceCell<Option<Vec<u64>>>; 4] = Default::default();
+        // `ClassSet::may_match`), worked out on first need.
+        let long: [LongCheck; 4] = Default::default();
         // Whether global pattern `id` fired, or for a lazy class, may match.
         let holds = |id: u32| -> bool {
             if id < self.lazy_base {
@@ -1825,6 +1871,12 @@ fn dfa_from_bytes(bytes: &[u8]) -> Option<dense::DFA<Vec<u32>>> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
+    thread_local! {
+        /// Replaces `LONG_LITERALS` on this thread (see `long_literals_limit`).
+        pub(super) static LONG_LITERALS_OVERRIDE: std::cell::Cell<Option<usize>> =
+            const { std::cell::Cell::new(None) };
+    }
+
     use proptest::prelude::*;
 
     use super::BYPASS;
@@ -1907,6 +1959,8 @@ mod tests {
         "(?i)\\bsh\\b",
         "getcwd\\(\\)",
         "\\bsys\\.argv\\b",
+        "(?i)PRINT\\(os",
+        "argv\\) print",
     ];
     const GLOBS: &[&str] = &["*.sh", "/home/*", "*", "-?", "[+]*", "**"];
     const PATH_GLOBS: &[&str] = &[
@@ -2140,7 +2194,7 @@ mod tests {
             1 => Just(ToolCall::new("mcp__github__create_issue", serde_json::json!({}))),
             // Tokens longer than `LONG_TOKEN`, which lazy classes check by
             // their DFA once warmed up.
-            4 => (simple_command(), proptest::sample::select(&[
+            8 => (simple_command(), proptest::sample::select(&[
                 "python3 -c 'PAD\n{}'", "{} 'PAD'", "echo 'PAD' && {}", "{} 'é PAD'",
                 "python3 -c 'PAD' && {}", "{} 'x PAD sys.argv'",
             ][..])).prop_map(|(c, shape)| {
@@ -2164,8 +2218,11 @@ mod tests {
 
         /// Candidate selection never changes a verdict: the prefiltered
         /// evaluation gives the same decision and hits as trying every rule.
+        /// Lazy classes check long tokens by their DFA however few the
+        /// needles (see `LONG_LITERALS`).
         #[test]
         fn prefilter_is_sound(p in policy(), calls in proptest::collection::vec(call(), 1..6)) {
+            LONG_LITERALS_OVERRIDE.with(|l| l.set(Some(0)));
             // Each call more than `LONG_WARMUP` times: lazy classes then
             // check long tokens by their DFA.
             for _ in 0..=super::LONG_WARMUP {
@@ -2423,50 +2480,78 @@ mod tests {
 
     #[test]
     fn long_tokens_of_lazy_classes_are_decided_by_the_dfa_after_warmup() {
+        // Rule `r`, and four more of the same shape whose regexes have 20
+        // literals each, which never occur: the needles asked about a long
+        // token come to more than `LONG_LITERALS`.
+        let with_fillers = |block: &str, filler: &dyn Fn(&str) -> String| {
+            let mut yaml = format!(
+                "version: 1\nrules:\n  - id: r\n    decision: ask\n    message: m\n    match:\n{block}"
+            );
+            for f in 0..4 {
+                let words: Vec<String> = (0..20).map(|i| format!("zq{f}_{i}")).collect();
+                let block = filler(&words.join("|"));
+                yaml.push_str(&format!(
+                    "  - id: f{f}\n    decision: ask\n    message: m\n    match:\n{block}"
+                ));
+            }
+            Policy::from_yaml(&yaml).unwrap()
+        };
+        let code = with_fillers(
+            "      action: code_exec\n      code: '\\bos\\.remove\\b'\n",
+            &|w| format!("      action: code_exec\n      code: '\\b({w})\\b'\n"),
+        );
+        let raw = with_fillers(
+            "      program: npm\n      raw: 'STRICT_SSL=(false|0)'\n",
+            &|w| format!("      program: npm\n      raw: '({w})'\n"),
+        );
+        let arg = with_fillers(
+            "      program: git\n      any_arg: [{regex: '(?i)^core\\.hookspath='}]\n",
+            &|w| format!("      program: git\n      any_arg: [{{regex: '(?i)^({w})='}}]\n"),
+        );
+        let few = rule_r("      action: code_exec\n      code: '\\bos\\.remove\\b'\n");
+        let r = |p: &Policy, cmd: &str| candidate_ids(p, cmd).contains(&"r".to_string());
         let pad = "print('line', os.getcwd(), sys.argv)\n".repeat(10);
-        let code = rule_r("      action: code_exec\n      code: '\\bos\\.remove\\b'\n");
-        let raw = rule_r("      program: npm\n      raw: 'STRICT_SSL=(false|0)'\n");
-        let arg =
-            rule_r("      program: git\n      any_arg: [{regex: '(?i)^core\\.hookspath='}]\n");
         let long_arg = format!("x{}", "y".repeat(300));
         // The needles cannot tell `\b`; the DFA, on ASCII text, can.
         let near = format!("python3 -c \"{pad}xos.remove(1)\"");
-        assert_eq!(candidate_ids(&code, &near), ["r"]);
+        assert!(r(&code, &near));
         // Past the warmup, where the DFA decides, the answers stay the same.
         for round in 0..=super::LONG_WARMUP + 2 {
             let at = format!("round {round}");
-            let hit = format!("python3 -c \"{pad}os.remove(1)\"");
-            assert_eq!(candidate_ids(&code, &hit), ["r"], "{at}");
-            let wide = format!("python3 -c \"{pad}é = os.remove(1)\"");
-            assert_eq!(candidate_ids(&code, &wide), ["r"], "{at}");
-            let miss = format!("python3 -c \"{pad}print(1)\"");
-            assert!(candidate_ids(&code, &miss).is_empty(), "{at}");
-            if round >= super::LONG_WARMUP {
-                assert!(candidate_ids(&code, &near).is_empty(), "{at}");
+            for p in [&code, &few] {
+                let hit = format!("python3 -c \"{pad}os.remove(1)\"");
+                assert!(r(p, &hit), "{at}");
+                let wide = format!("python3 -c \"{pad}é = os.remove(1)\"");
+                assert!(r(p, &wide), "{at}");
+                let miss = format!("python3 -c \"{pad}print(1)\"");
+                assert!(!r(p, &miss), "{at}");
+            }
+            if round > super::LONG_WARMUP {
+                assert!(!r(&code, &near), "{at}");
             }
             let npm = format!("npm install {}", "pkg ".repeat(80));
-            assert!(candidate_ids(&raw, &npm).is_empty(), "{at}");
-            assert_eq!(
-                candidate_ids(&raw, &format!("{npm} STRICT_SSL=0")),
-                ["r"],
-                "{at}"
-            );
+            assert!(!r(&raw, &npm), "{at}");
+            assert!(r(&raw, &format!("{npm} STRICT_SSL=0")), "{at}");
             // Short tokens beside a long one still go by their needles.
-            assert!(candidate_ids(&arg, &format!("git log {long_arg}")).is_empty());
+            assert!(!r(&arg, &format!("git log {long_arg}")), "{at}");
             let short_hit = format!("git -c core.hooksPath=/x log {long_arg}");
-            assert_eq!(candidate_ids(&arg, &short_hit), ["r"], "{at}");
+            assert!(r(&arg, &short_hit), "{at}");
             let long_hit = format!("git -c core.hooksPath=/{long_arg} log");
-            assert_eq!(candidate_ids(&arg, &long_hit), ["r"], "{at}");
+            assert!(r(&arg, &long_hit), "{at}");
         }
-        for p in [&code, &raw, &arg] {
-            let built = p.prefilter.sets.iter().any(|s| match &s.engine {
+        let built = |p: &Policy| {
+            p.prefilter.sets.iter().any(|s| match &s.engine {
                 super::Engine::Lazy { fast, wide, .. } => {
                     fast.get().is_some() || wide.get().is_some()
                 }
                 _ => false,
-            });
-            assert!(built, "the long tokens went to the DFA");
+            })
+        };
+        for p in [&code, &raw, &arg] {
+            assert!(built(p), "the long tokens went to the DFA");
         }
+        // A few literals are searched for faster than the DFA decides.
+        assert!(!built(&few));
     }
 
     #[test]
