@@ -935,24 +935,35 @@ impl ClassSet {
             // No needles (or none stored): only a token at all is required.
             return tokens().next().is_some();
         };
-        if let Engine::Lazy { long_literals, .. } = &self.engine {
-            if tokens().any(|t| t.as_ref().len() > LONG_TOKEN) {
-                let before = long.previous.get_or_init(|| long_literals.load(Relaxed));
-                let searched = long.searched.get() + n.literal_count();
-                long.searched.set(searched);
-                long_literals.store(searched, Relaxed);
-                if searched.max(*before) > long_literals_limit() {
-                    if let Some(hits) = long.hits.get_or_init(|| self.long_hits(tokens())) {
-                        return bit(hits, id as u32)
-                            || tokens().any(|t| {
-                                let t = t.as_ref();
-                                t.len() <= LONG_TOKEN && n.may_match(t.as_bytes())
-                            });
-                    }
-                }
+        let Engine::Lazy { long_literals, .. } = &self.engine else {
+            return tokens().any(|t| n.may_match(t.as_ref().as_bytes()));
+        };
+        // Short tokens by their needles, in one pass that notes long ones.
+        let mut long_tokens = false;
+        for t in tokens() {
+            let t = t.as_ref();
+            if t.len() > LONG_TOKEN {
+                long_tokens = true;
+            } else if n.may_match(t.as_bytes()) {
+                return true;
             }
         }
-        tokens().any(|t| n.may_match(t.as_ref().as_bytes()))
+        if !long_tokens {
+            return false;
+        }
+        let before = long.previous.get_or_init(|| long_literals.load(Relaxed));
+        let searched = long.searched.get() + n.literal_count();
+        long.searched.set(searched);
+        long_literals.store(searched, Relaxed);
+        if searched.max(*before) > long_literals_limit() {
+            if let Some(hits) = long.hits.get_or_init(|| self.long_hits(tokens())) {
+                return bit(hits, id as u32);
+            }
+        }
+        tokens().any(|t| {
+            let t = t.as_ref();
+            t.len() > LONG_TOKEN && n.may_match(t.as_bytes())
+        })
     }
 
     /// For a lazy class, the patterns (bits of local ids) that match one of
