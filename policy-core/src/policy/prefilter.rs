@@ -87,7 +87,8 @@ pub const MAX_DFA_BYTES: usize = 2 << 20;
 /// `memmem` search.
 const LONG_TOKEN: usize = 256;
 
-/// Evaluations with a long token of a lazy class before its DFA is built.
+/// Evaluations that wanted a lazy class's DFA for long tokens before it is
+/// built.
 const LONG_WARMUP: u32 = 4;
 
 /// Literals of needles searched for in one evaluation's long tokens of a
@@ -562,17 +563,18 @@ enum Engine {
     /// every one counts as fired.
     All,
     /// A lazy class ([`Class::lazy`]): never scanned; a pattern is checked
-    /// by its needles when an alternative needs it — and on a token longer
-    /// than [`LONG_TOKEN`], once [`LONG_WARMUP`] evaluations have had one,
-    /// by a forward lazy DFA over the class's patterns, in one pass for all
-    /// of them (see [`ClassSet::long_hits`]).
+    /// by its needles when an alternative needs it — and on tokens longer
+    /// than [`LONG_TOKEN`], when those needles would cost more (see
+    /// [`ClassSet::may_match`]) and [`LONG_WARMUP`] evaluations have wanted
+    /// it, by a forward lazy DFA over the class's patterns, in one pass for
+    /// all of them (see [`ClassSet::long_hits`]).
     Lazy {
         /// The DFA for tokens of an anchored class or ASCII text.
         fast: Box<OnceLock<Option<ForwardDfa>>>,
         /// For free text that is not ASCII: a superset (see
         /// [`ForwardDfa::unicode_superset_many`]).
         wide: Box<OnceLock<Option<ForwardDfa>>>,
-        /// Evaluations that had a long token of this class.
+        /// Evaluations that wanted the DFA for long tokens.
         long_uses: std::sync::atomic::AtomicU32,
         /// Literals of the needles asked about long tokens in the last
         /// evaluation that had some (see [`ClassSet::may_match`]).
@@ -992,9 +994,7 @@ impl ClassSet {
             if t.len() <= LONG_TOKEN {
                 continue;
             }
-            if hits.is_none()
-                && long_uses.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < LONG_WARMUP
-            {
+            if hits.is_none() && long_uses.fetch_add(1, Relaxed) < LONG_WARMUP {
                 return None;
             }
             let bits = hits.get_or_insert_with(|| vec![0; self.patterns.len().div_ceil(64)]);
